@@ -1,0 +1,24 @@
+import { defineRule } from '../src/types.ts'
+
+export default defineRule({
+  meta: {
+    id: 'unparsed-file',
+    severity: 'low',
+    description: 'A JavaScript file the parser could not read, so only text rules saw it',
+    docs: 'rules/unparsed-file.md',
+  },
+  create(context) {
+    return {
+      text() {
+        const file = context.file
+        if (!file || file.ast || !file.parseError) return
+        const installTime = file.entryKind === 'install'
+        context.report({
+          severity: installTime ? 'high' : file.entryKind === 'require' ? 'medium' : 'low',
+          line: 1,
+          message: `Could not parse ${file.path}: ${file.parseError}.${installTime ? ` The ${file.installScripts.join(', ')} script runs this file, and code that hides from parsers there is suspicious.` : ' Only lexical rules analysed it.'}`,
+        })
+      },
+    }
+  },
+})

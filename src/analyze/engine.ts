@@ -1,0 +1,243 @@
+import type * as t from '@babel/types'
+import type {
+  EntryKind,
+  FetchFailure,
+  Finding,
+  Manifest,
+  ModuleRef,
+  PackageFile,
+  PackageRef,
+  PackageView,
+  ReportDescriptor,
+  Rule,
+  RuleContext,
+  RuleListeners,
+  SourceFileView,
+  TarballAnomaly,
+} from '../types.ts'
+import { BindingTable } from './bindings.ts'
+import { analyzeEntries, isJsPath } from './entry-kinds.ts'
+import { moduleOf } from './modules.ts'
+import { parseSource } from './parse.ts'
+import { staticValue } from './static-value.ts'
+import { walk } from './walk.ts'
+
+/** Files above this size are not parsed; lexical listeners still see them and `unparsed-file` says why. */
+export const MAX_PARSE_BYTES = 8 * 1024 * 1024
+
+export interface PackageInput {
+  ref: PackageRef
+  files: ReadonlyMap<string, PackageFile>
+  /** Problems found while reading the tarball (links, traversal, limits). */
+  anomalies?: TarballAnomaly[]
+  fetchFailure?: FetchFailure
+}
+
+export interface PackageAnalysis {
+  findings: Finding[]
+  /** Rule crashes and similar: the analysis went on, but the report should say so. */
+  errors: string[]
+  jsFiles: number
+  manifest?: Manifest
+}
+
+interface FileState {
+  view: SourceFileView
+  lines: string[] | undefined
+  bindings: BindingTable
+  ancestors: readonly t.Node[]
+}
+
+/**
+ * Runs every rule over one package: the manifest listeners once, then for each JS file the text
+ * listeners and, when it parses, all AST listeners in a single walk.
+ */
+export function analyzePackage(input: PackageInput, rules: readonly Rule[]): PackageAnalysis {
+  const findings: Finding[] = []
+  const errors: string[] = []
+  const manifest = readManifest(input.files)
+
+  const texts = new Map<string, string>()
+  for (const [path, file] of input.files) {
+    if (isJsPath(path) && file.content) texts.set(path, decodeText(file.content))
+  }
+  const entries = analyzeEntries(manifest, texts)
+
+  const view: PackageView = {
+    ref: input.ref,
+    manifest,
+    files: input.files,
+    entryKinds: entries.kinds,
+    installScriptsOf: (path) => entries.installScriptsOf.get(path) ?? [],
+    anomalies: input.anomalies ?? [],
+    ...(input.fetchFailure && { fetchFailure: input.fetchFailure }),
+  }
+
+  let state: FileState | undefined
+  const emptyBindings = new BindingTable()
+  const contexts = rules.map((rule) => makeContext(rule, view, () => state, emptyBindings, findings))
+  const listeners: RuleListeners[] = []
+  rules.forEach((rule, i) => {
+    try {
+      listeners.push(rule.create(contexts[i]!))
+    } catch (error) {
+      errors.push(`rule ${rule.meta.id} failed to start: ${message(error)}`)
+      listeners.push({})
+    }
+  })
+  const guarded = (ruleIndex: number, fn: () => void) => {
+    try {
+      fn()
+    } catch (error) {
+      errors.push(`rule ${rules[ruleIndex]!.meta.id} failed${state ? ` on ${state.view.path}` : ''}: ${message(error)}`)
+    }
+  }
+
+  listeners.forEach((l, i) => l.manifest && guarded(i, () => l.manifest!(contexts[i]!)))
+
+  // Index AST listeners by node type once per package.
+  const byType = new Map<string, Array<[number, (node: t.Node, ctx: RuleContext) => void]>>()
+  listeners.forEach((l, i) => {
+    for (const [key, fn] of Object.entries(l)) {
+      if (key === 'manifest' || key === 'text' || key === 'Program:exit' || typeof fn !== 'function') continue
+      const list = byType.get(key) ?? []
+      list.push([i, fn as (node: t.Node, ctx: RuleContext) => void])
+      byType.set(key, list)
+    }
+  })
+
+  const sources: Array<{ path: string; text: string; entryKind: EntryKind; installScripts: string[] }> = []
+  for (const [path, text] of texts) {
+    sources.push({ path, text, entryKind: entries.kinds.get(path) ?? 'other', installScripts: view.installScriptsOf(path) })
+  }
+  for (const inline of entries.inline) {
+    sources.push({ path: inline.path, text: inline.code, entryKind: 'install', installScripts: [inline.script] })
+  }
+
+  for (const source of sources) {
+    const fileView: SourceFileView = { ...source }
+    if (Buffer.byteLength(source.text) > MAX_PARSE_BYTES) {
+      fileView.parseError = `file is larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MB parse limit`
+    } else {
+      const parsed = parseSource(source.path, stripBom(source.text), typeof manifest?.type === 'string' ? manifest.type : undefined)
+      if (parsed.ok) fileView.ast = parsed.ast
+      else fileView.parseError = parsed.error
+    }
+    const bindings = new BindingTable()
+    state = { view: fileView, lines: undefined, bindings, ancestors: [] }
+    listeners.forEach((l, i) => l.text && guarded(i, () => l.text!(contexts[i]!)))
+    if (fileView.ast) {
+      const current = state
+      try {
+        walk(fileView.ast.program, {
+          enter(node, ancestors) {
+            bindings.collect(node)
+            const handlers = byType.get(node.type)
+            if (!handlers) return
+            current.ancestors = ancestors
+            for (const [i, fn] of handlers) guarded(i, () => fn(node, contexts[i]!))
+          },
+        })
+      } catch (error) {
+        errors.push(`walking ${source.path} failed: ${message(error)}`)
+      }
+      current.ancestors = []
+      listeners.forEach((l, i) => l['Program:exit'] && guarded(i, () => l['Program:exit']!(fileView.ast!.program, contexts[i]!)))
+    }
+    state = undefined
+  }
+
+  return { findings, errors, jsFiles: texts.size, ...(manifest && { manifest }) }
+}
+
+function makeContext(
+  rule: Rule,
+  pkg: PackageView,
+  currentState: () => FileState | undefined,
+  emptyBindings: BindingTable,
+  findings: Finding[],
+): RuleContext {
+  const bindings = () => currentState()?.bindings ?? emptyBindings
+  return {
+    pkg,
+    get file() {
+      return currentState()?.view
+    },
+    staticString(node) {
+      const value = staticValue(node, bindings())
+      return typeof value === 'string' ? value : undefined
+    },
+    moduleOf(node): ModuleRef | undefined {
+      return moduleOf(node, bindings())
+    },
+    ancestors() {
+      return currentState()?.ancestors ?? []
+    },
+    report(descriptor: ReportDescriptor) {
+      findings.push(toFinding(rule, descriptor, currentState()))
+    },
+  }
+}
+
+function toFinding(rule: Rule, d: ReportDescriptor, state: FileState | undefined): Finding {
+  const loc = d.node?.loc?.start
+  const line = d.line ?? loc?.line
+  const column = d.column ?? (loc ? loc.column + 1 : undefined)
+  const file = d.file ?? state?.view.path
+  let snippet = d.snippet
+  if (snippet === undefined && state && line !== undefined && file === state.view.path) {
+    state.lines ??= state.view.text.split(/\r?\n/)
+    snippet = excerpt(state.lines[line - 1] ?? '', column)
+  }
+  return {
+    ruleId: rule.meta.id,
+    severity: d.severity ?? rule.meta.severity,
+    message: d.message,
+    ...(file !== undefined && { file }),
+    ...(line !== undefined && { line }),
+    ...(column !== undefined && { column }),
+    ...(snippet !== undefined && { snippet }),
+    ...(state && file === state.view.path && { entryKind: state.view.entryKind }),
+  }
+}
+
+const SNIPPET_WIDTH = 160
+
+/** The part of a (possibly minified, megabyte-long) line around a column. */
+export function excerpt(line: string, column = 1): string {
+  const trimmed = line.trim()
+  if (trimmed.length <= SNIPPET_WIDTH) return trimmed
+  const start = Math.max(0, column - 1 - SNIPPET_WIDTH / 4)
+  const part = line.slice(start, start + SNIPPET_WIDTH)
+  return `${start > 0 ? '…' : ''}${part}…`
+}
+
+function readManifest(files: ReadonlyMap<string, PackageFile>): Manifest | undefined {
+  const content = files.get('package.json')?.content
+  if (!content) return undefined
+  try {
+    const parsed: unknown = JSON.parse(stripBom(content.toString('utf8')))
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Manifest) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Decodes a file as UTF-8, or as UTF-16 when it carries a UTF-16 byte-order mark. */
+export function decodeText(content: Buffer): string {
+  if (content.length >= 2 && content[0] === 0xff && content[1] === 0xfe) return content.subarray(2).toString('utf16le')
+  if (content.length >= 2 && content[0] === 0xfe && content[1] === 0xff) {
+    const swapped = Buffer.from(content.subarray(2, content.length - (content.length % 2)))
+    swapped.swap16()
+    return swapped.toString('utf16le')
+  }
+  return content.toString('utf8')
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,204 @@
+import { posix } from 'node:path'
+import type { EntryKind, Manifest } from '../types.ts'
+
+/** Lifecycle scripts that npm runs when a package is installed (prepare: for git and local deps). */
+export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'] as const
+
+export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']
+
+export function isJsPath(path: string): boolean {
+  return JS_EXTENSIONS.some((ext) => path.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(path)
+}
+
+/** Inline code run by an install script (`node -e '…'`), analysed as a file of its own. */
+export interface InlineScript {
+  path: string
+  code: string
+  script: string
+}
+
+export interface EntryAnalysis {
+  kinds: Map<string, EntryKind>
+  installScriptsOf: Map<string, string[]>
+  inline: InlineScript[]
+}
+
+/**
+ * Marks which files run at install time (reached from an install script, through `node file`,
+ * `node -e`, `npm run` and relative `require`/`import`) and which run when the package is
+ * required (the `main`/`exports`/`bin` graph). Everything else is `other`.
+ */
+export function analyzeEntries(manifest: Manifest | undefined, texts: ReadonlyMap<string, string>): EntryAnalysis {
+  const kinds = new Map<string, EntryKind>()
+  const installScriptsOf = new Map<string, string[]>()
+  const inline: InlineScript[] = []
+  const scripts = manifest?.scripts && typeof manifest.scripts === 'object' ? manifest.scripts : {}
+
+  for (const scriptName of INSTALL_SCRIPTS) {
+    const command = scripts[scriptName]
+    if (typeof command !== 'string') continue
+    const { files, inlineCode } = filesRunBy(command, scripts)
+    inlineCode.forEach((code, i) => inline.push({ path: `package.json#scripts.${scriptName}${i ? `.${i}` : ''}`, code, script: scriptName }))
+    for (const file of reachable(files, texts)) {
+      kinds.set(file, 'install')
+      const list = installScriptsOf.get(file) ?? []
+      list.push(scriptName)
+      installScriptsOf.set(file, list)
+    }
+  }
+  for (const item of inline) {
+    for (const file of reachable(relativeImports(item.code).map((s) => resolveIn('', s, texts)).filter(isString), texts)) {
+      kinds.set(file, 'install')
+      installScriptsOf.set(file, [...(installScriptsOf.get(file) ?? []), item.script])
+    }
+  }
+
+  for (const file of reachable(requireEntries(manifest, texts), texts)) {
+    if (!kinds.has(file)) kinds.set(file, 'require')
+  }
+  for (const path of texts.keys()) if (!kinds.has(path)) kinds.set(path, 'other')
+  return { kinds, installScriptsOf, inline }
+}
+
+function isString(v: string | undefined): v is string {
+  return typeof v === 'string'
+}
+
+/** Files (package paths) and inline code that a script command runs. */
+export function filesRunBy(command: string, scripts: Record<string, string>, depth = 0): { files: string[]; inlineCode: string[] } {
+  const files: string[] = []
+  const inlineCode: string[] = []
+  if (depth > 5) return { files, inlineCode }
+  for (const segment of command.split(/&&|\|\||[;|&\n]/)) {
+    const words = shellWords(segment)
+    let i = 0
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++ // FOO=bar node x.js
+    const program = words[i]
+    if (!program) continue
+    const base = posix.basename(program)
+    if (base === 'node' || base === 'nodejs' || base === 'bun' || base === 'tsx' || base === 'ts-node') {
+      for (let j = i + 1; j < words.length; j++) {
+        const word = words[j]!
+        if (word === '-e' || word === '--eval' || word === '-p' || word === '--print') {
+          if (words[j + 1] !== undefined) inlineCode.push(words[j + 1]!)
+          break
+        }
+        if (word === '-r' || word === '--require' || word === '--import') {
+          if (words[j + 1]) files.push(normalize(words[j + 1]!))
+          j++
+          continue
+        }
+        if (word.startsWith('-')) continue
+        files.push(normalize(word))
+        break
+      }
+    } else if ((base === 'npm' || base === 'yarn' || base === 'pnpm') && words[i + 1] === 'run' && words[i + 2]) {
+      const next = scripts[words[i + 2]!]
+      if (typeof next === 'string') {
+        const inner = filesRunBy(next, scripts, depth + 1)
+        files.push(...inner.files)
+        inlineCode.push(...inner.inlineCode)
+      }
+    } else if (/\.[cm]?js$/.test(program)) {
+      files.push(normalize(program)) // ./install.js with a shebang
+    }
+  }
+  return { files, inlineCode }
+}
+
+/** Splits a shell command into words, honouring single and double quotes. */
+export function shellWords(command: string): string[] {
+  const words: string[] = []
+  let current = ''
+  let quote: '"' | "'" | undefined
+  let inWord = false
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!
+    if (quote) {
+      if (ch === quote) quote = undefined
+      else if (ch === '\\' && quote === '"' && i + 1 < command.length) current += command[++i]
+      else current += ch
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+      inWord = true
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(current)
+      current = ''
+      inWord = false
+    } else {
+      current += ch
+      inWord = true
+    }
+  }
+  if (inWord) words.push(current)
+  return words
+}
+
+function normalize(path: string): string {
+  return posix.normalize(path.replace(/^\.\//, '')).replace(/^\.\//, '')
+}
+
+/** Entry files when the package is required or its binaries are run. */
+function requireEntries(manifest: Manifest | undefined, texts: ReadonlyMap<string, string>): string[] {
+  const entries: string[] = []
+  const add = (p: unknown) => {
+    if (typeof p !== 'string') return
+    const resolved = resolveIn('', p.startsWith('.') ? p : `./${p}`, texts)
+    if (resolved) entries.push(resolved)
+  }
+  add(manifest?.main ?? 'index.js')
+  if (typeof manifest?.bin === 'string') add(manifest.bin)
+  else if (manifest?.bin && typeof manifest.bin === 'object') Object.values(manifest.bin).forEach(add)
+  collectStrings(manifest?.exports, add, 0)
+  if (typeof manifest?.module === 'string') add(manifest.module)
+  if (typeof manifest?.browser === 'string') add(manifest.browser)
+  return entries
+}
+
+function collectStrings(value: unknown, add: (p: string) => void, depth: number): void {
+  if (depth > 10) return
+  if (typeof value === 'string') add(value)
+  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, add, depth + 1))
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => collectStrings(v, add, depth + 1))
+}
+
+/** All files reachable from the given ones through relative require/import. */
+function reachable(start: string[], texts: ReadonlyMap<string, string>): Set<string> {
+  const seen = new Set<string>()
+  const queue = start.map((f) => (texts.has(f) ? f : resolveIn('', `./${f}`, texts))).filter(isString)
+  while (queue.length > 0) {
+    const file = queue.pop()!
+    if (seen.has(file)) continue
+    seen.add(file)
+    const text = texts.get(file)
+    if (text === undefined) continue
+    for (const spec of relativeImports(text)) {
+      const target = resolveIn(posix.dirname(file), spec, texts)
+      if (target && !seen.has(target)) queue.push(target)
+    }
+  }
+  return seen
+}
+
+// Linear-time patterns: a quoted specifier that starts with a dot, after require( / import( / from.
+const IMPORT_PATTERN = /(?:require\s*\(\s*|import\s*\(\s*|\bfrom\s*|\bimport\s+)(['"`])(\.{1,2}\/[^'"`\n]{0,300}|\.{1,2})\1/g
+
+export function relativeImports(text: string): string[] {
+  const out: string[] = []
+  for (const match of text.matchAll(IMPORT_PATTERN)) out.push(match[2]!)
+  return out
+}
+
+const RESOLVE_SUFFIXES = ['', '.js', '.cjs', '.mjs', '.ts', '.json', '/index.js', '/index.cjs', '/index.mjs', '/index.ts']
+
+/** Resolves a relative specifier the way Node would, against the package's file list. */
+export function resolveIn(dir: string, spec: string, texts: ReadonlyMap<string, string>): string | undefined {
+  const joined = posix.normalize(posix.join(dir, spec))
+  if (joined.startsWith('..')) return undefined
+  const base = joined === '.' ? '' : joined.replace(/\/$/, '')
+  for (const suffix of RESOLVE_SUFFIXES) {
+    const candidate = base === '' ? suffix.replace(/^\//, '') : base + suffix
+    if (candidate && texts.has(candidate)) return candidate
+  }
+  return undefined
+}

@@ -1,0 +1,217 @@
+import type * as t from '@babel/types'
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s)
+}
+
+export type Verdict = 'malicious' | 'suspicious' | 'clean'
+
+/** Where the code of a file runs when the package is installed and used. */
+export type EntryKind = 'install' | 'require' | 'other'
+
+/** How a dependency reaches the tree: registry tarballs are the only ones verified by integrity. */
+export type PackageSource = 'registry' | 'git' | 'remote' | 'file' | 'directory' | 'link' | 'root'
+
+/** One package of the resolved tree, identified by the lockfile, never by the tarball's own package.json. */
+export interface PackageRef {
+  name: string
+  version: string
+  /** What pacote fetches: the lockfile's resolved URL, or name@version when the lockfile omits it. */
+  spec: string
+  resolved?: string
+  integrity?: string
+  source: PackageSource
+  /** Slash path of the entry in the lockfile / tree, e.g. `node_modules/a/node_modules/b`. */
+  location: string
+  dev: boolean
+  optional: boolean
+  /** Absolute directory to read from disk instead of fetching (root project, links, `.tgz` targets use `tarballPath`). */
+  directory?: string
+  tarballPath?: string
+}
+
+/** A file of a package as read into memory. */
+export interface PackageFile {
+  path: string
+  size: number
+  /** Absent when the file was too large to keep; the reason is a finding. */
+  content?: Buffer
+}
+
+export interface Finding {
+  ruleId: string
+  severity: Severity
+  message: string
+  /** Package path of the file the evidence is in, e.g. `lib/install.js` or `package.json`. */
+  file?: string
+  line?: number
+  column?: number
+  snippet?: string
+  /** When the code holding the evidence runs. */
+  entryKind?: EntryKind
+}
+
+export type PackageStatus = 'scanned' | 'not-fetched' | 'failed'
+
+export interface PackageResult {
+  name: string
+  version: string
+  location: string
+  source: PackageSource
+  resolved?: string
+  integrity?: string
+  dev: boolean
+  optional: boolean
+  status: PackageStatus
+  /** Why the package was not scanned (status other than `scanned`). */
+  error?: string
+  verdict: Verdict
+  findings: Finding[]
+  stats: { files: number; jsFiles: number; bytes: number }
+}
+
+export interface ScanReport {
+  schemaVersion: 1
+  tool: { name: 'tarsier'; version: string }
+  target: string
+  targetKind: TargetKind
+  startedAt: string
+  durationMs: number
+  /** True when at least one package could not be fetched or read: exit code 3. */
+  incomplete: boolean
+  summary: {
+    packages: number
+    scanned: number
+    notScanned: number
+    malicious: number
+    suspicious: number
+    findings: Record<Severity, number>
+  }
+  /** Problems with the target itself, e.g. a lockfile that could not be read fully. */
+  warnings: string[]
+  packages: PackageResult[]
+}
+
+export type TargetKind = 'lockfile' | 'node_modules' | 'package.json' | 'tarball' | 'registry-spec' | 'package-directory'
+
+// ---------------------------------------------------------------- rules
+
+export interface RuleMeta {
+  /** kebab-case, equal to the module's file name under rules/. */
+  id: string
+  severity: Severity
+  description: string
+  /** Path of the doc page, relative to the repository root. */
+  docs: string
+}
+
+/** The fetched package as rules see it. */
+export interface PackageView {
+  ref: PackageRef
+  /** `package.json` from the tarball (attacker-controlled, unlike `ref`). Undefined when missing or invalid. */
+  manifest?: Manifest
+  files: ReadonlyMap<string, PackageFile>
+  /** Entry kind per JS file path, computed from scripts and the main/exports/bin graph. */
+  entryKinds: ReadonlyMap<string, EntryKind>
+  /** Install-time script names (`preinstall`, …) that reach each file. */
+  installScriptsOf(path: string): string[]
+  /** What was unusual about the tarball itself (links, traversal, limits hit). */
+  anomalies: readonly TarballAnomaly[]
+  /** Set when the package could not be fetched: rules about the lockfile entry still run. */
+  fetchFailure?: FetchFailure
+}
+
+export interface FetchFailure {
+  reason: string
+  /** Not fetched by policy (git, remote, directory dependencies), as opposed to failed. */
+  notFetched?: boolean
+  integrityMismatch?: { expected: string; actual?: string }
+}
+
+export interface TarballAnomaly {
+  kind: 'symlink' | 'hardlink' | 'path-traversal' | 'absolute-path' | 'special-file' | 'duplicate-entry' | 'outside-package-dir' | 'file-too-large' | 'too-many-files' | 'too-large' | 'compression-ratio' | 'corrupt' | 'invalid-name'
+  path: string
+  detail: string
+}
+
+export interface Manifest {
+  name?: string
+  version?: string
+  main?: string
+  bin?: string | Record<string, string>
+  exports?: unknown
+  type?: string
+  scripts?: Record<string, string>
+  dependencies?: Record<string, string>
+  [key: string]: unknown
+}
+
+export interface SourceFileView {
+  path: string
+  text: string
+  entryKind: EntryKind
+  /** Install scripts (by name) that run this file, empty when none do. */
+  installScripts: string[]
+  /** Undefined when the file could not be parsed: only `text` listeners run then. */
+  ast?: t.File
+  /** Why the file could not be parsed. */
+  parseError?: string
+}
+
+export interface ReportDescriptor {
+  message: string
+  /** Defaults to the rule's severity. */
+  severity?: Severity
+  /** AST node whose location and source the finding points at. */
+  node?: t.Node
+  file?: string
+  line?: number
+  column?: number
+  snippet?: string
+}
+
+export interface RuleContext {
+  readonly pkg: PackageView
+  /** The file being analysed, for `text` and AST listeners. */
+  readonly file?: SourceFileView
+  /** Static value of an expression after constant folding, or undefined when not static. */
+  staticString(node: t.Node | null | undefined): string | undefined
+  /** Module an expression refers to: `require('x')`, an alias of it, or an import binding. */
+  moduleOf(node: t.Node | null | undefined): ModuleRef | undefined
+  /** Ancestors of the node being visited, nearest last. */
+  ancestors(): readonly t.Node[]
+  report(descriptor: ReportDescriptor): void
+}
+
+export interface ModuleRef {
+  /** Module name without the `node:` prefix, e.g. `child_process`. */
+  module: string
+  /** Member path below the module, e.g. `exec` for `cp.exec`; empty for the module itself. */
+  member: string
+}
+
+type NodeListener<T extends t.Node> = (node: T, context: RuleContext) => void
+
+export type AstListeners = { [K in t.Node['type']]?: NodeListener<Extract<t.Node, { type: K }>> }
+
+export interface RuleListeners extends AstListeners {
+  /** Runs once per package with the tarball's package.json. */
+  manifest?: (context: RuleContext) => void
+  /** Runs once per JS file on its text, parsed or not. */
+  text?: (context: RuleContext) => void
+  /** Runs after the traversal of a parsed file. */
+  'Program:exit'?: (node: t.Program, context: RuleContext) => void
+}
+
+export interface Rule {
+  meta: RuleMeta
+  /** Called once per package; return listeners, or an empty object when the rule does not apply. */
+  create(context: RuleContext): RuleListeners
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule
+}
