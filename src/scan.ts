@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import pLimit from 'p-limit'
 import { rules as allRules } from '../rules/index.ts'
 import { analyzePackage } from './analyze/engine.ts'
@@ -21,41 +22,52 @@ export interface ScanOptions {
   concurrency?: number
   limits?: ReadLimits
   rules?: readonly Rule[]
+  /** Scan only the project's own files (a directory target), not its dependency tree. */
+  rootOnly?: boolean
   onProgress?: (event: ProgressEvent) => void
 }
+
+/** Options for scanning packages that are already resolved. */
+export type ScanRefsOptions = Omit<ScanOptions, 'target' | 'omit' | 'rootOnly'> & { projectDir?: string }
 
 export type ProgressEvent = { phase: 'resolve' } | { phase: 'scan'; done: number; total: number; current?: string }
 
 /** resolve → fetch → analyze → report, for one target. */
 export async function scan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now()
-  const rules = options.rules ?? allRules
   options.onProgress?.({ phase: 'resolve' })
   const cacheDir = options.cacheDir ?? defaultCacheDir()
-  const projectGuess = options.target
-  let registryConfig: RegistryConfig = loadRegistryConfig(undefined)
-  if (options.registry) registryConfig = { ...registryConfig, registry: options.registry.endsWith('/') ? options.registry : `${options.registry}/` }
-  const npmOptions = { ...registryConfig, cache: `${cacheDir}/_cacache` }
-  const resolved = await resolveTarget(projectGuess, { npmOptions, omit: options.omit ?? new Set() })
-  if (resolved.projectDir) {
-    registryConfig = { ...loadRegistryConfig(resolved.projectDir), ...(options.registry && { registry: registryConfig.registry! }) }
-  }
+  const registryConfig = registryConfigFor(undefined, options.registry)
+  const npmOptions = { ...registryConfig, cache: join(cacheDir, '_cacache') }
+  const resolved = await resolveTarget(options.target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false })
+  const packages = await scanRefs(resolved.packages, { ...options, cacheDir, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
+  return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
+}
 
+/** fetch → analyze for packages already resolved, at most `concurrency` fetches at once. */
+export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOptions = {}): Promise<PackageResult[]> {
+  const rules = options.rules ?? allRules
+  const cacheDir = options.cacheDir ?? defaultCacheDir()
+  const registryConfig = registryConfigFor(options.projectDir, options.registry)
   const limit = pLimit(options.concurrency ?? 8)
   let done = 0
-  const total = resolved.packages.length
   const fetchOptions = { cacheDir, registryConfig, allowNonRegistry: options.allowNonRegistry ?? false, offline: options.offline ?? false, ...(options.limits && { limits: options.limits }) }
-  const packages = await Promise.all(
-    resolved.packages.map((ref) =>
+  return Promise.all(
+    refs.map((ref) =>
       limit(async () => {
         const result = await scanPackage(ref, rules, fetchOptions)
         done++
-        options.onProgress?.({ phase: 'scan', done, total, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
+        options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
         return result
       }),
     ),
   )
-  return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
+}
+
+function registryConfigFor(projectDir: string | undefined, registry: string | undefined): RegistryConfig {
+  const config = loadRegistryConfig(projectDir)
+  if (registry) config.registry = registry.endsWith('/') ? registry : `${registry}/`
+  return config
 }
 
 async function scanPackage(ref: PackageRef, rules: readonly Rule[], fetchOptions: Parameters<typeof fetchPackage>[1]): Promise<PackageResult> {

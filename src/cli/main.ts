@@ -21,6 +21,7 @@ interface ScanFlags {
   progress: boolean
   color?: boolean
   all: boolean
+  dependencies: boolean
 }
 
 /** Runs the CLI and returns its exit code (0 clean, 1 findings, 2 usage error, 3 incomplete). */
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--offline', 'use only the cache; never contact the registry', false)
     .option('--concurrency <n>', 'packages fetched at once', parsePositiveInt, 8)
     .option('--all', 'show low and info findings in the table too', false)
+    .option('--no-dependencies', "scan only a directory's own files, not its dependency tree")
     .option('--no-progress', 'no progress line on stderr')
     .option('--no-color', 'no colours in the table')
     .action(async (target: string, flags: ScanFlags) => {
@@ -79,6 +81,7 @@ async function runScan(target: string, flags: ScanFlags): Promise<number> {
     allowNonRegistry: flags.allowNonRegistry,
     offline: flags.offline,
     concurrency: flags.concurrency,
+    rootOnly: !flags.dependencies,
     ...(showProgress && { onProgress: progressLine }),
   })
   if (showProgress) process.stderr.write('\r\x1b[K')

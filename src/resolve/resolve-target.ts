@@ -19,6 +19,8 @@ export interface ResolvedTarget {
 export interface ResolveOptions {
   npmOptions: Record<string, unknown>
   omit: ReadonlySet<'dev' | 'optional'>
+  /** Only the directory's own files: no dependency tree (no lockfile read, no registry contact). */
+  rootOnly?: boolean
 }
 
 export class UsageError extends Error {}
@@ -52,6 +54,7 @@ function looksLikePath(target: string): boolean {
 async function resolveDirectory(dir: string, options: ResolveOptions): Promise<ResolvedTarget> {
   const lockfile = LOCKFILE_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p))
   const root = rootRef(dir)
+  if (options.rootOnly) return { kind: 'package-directory', target: dir, projectDir: dir, packages: [root], warnings: [] }
   if (lockfile) {
     const resolved = await resolveLockfile(lockfile, options)
     return { ...resolved, target: dir, packages: [root, ...resolved.packages] }
