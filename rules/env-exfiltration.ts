@@ -1,8 +1,11 @@
 import type * as t from '@babel/types'
-import { isNetworkCall, isWholeProcessEnv, NETWORK_MODULES, someDescendant } from '../src/analyze/sinks.ts'
+import { isNetworkCall, isWholeProcessEnv, NETWORK_MODULES } from '../src/analyze/sinks.ts'
 import { defineRule, type RuleContext } from '../src/types.ts'
 
-const STREAM_SENDS = new Set(['write', 'end', 'send', 'emit', 'post', 'put'])
+/** Methods that put data on an open request or socket. */
+const STREAM_SENDS = new Set(['write', 'end', 'send', 'emit'])
+/** Calls that serialise or encode a value without dropping its content. */
+const ENCODERS = new Set(['stringify', 'from', 'btoa', 'encodeURIComponent', 'encodeURI', 'escape', 'String', 'entries', 'values', 'assign', 'toString', 'concat', 'encode'])
 
 export default defineRule({
   meta: {
@@ -12,44 +15,29 @@ export default defineRule({
     docs: 'rules/env-exfiltration.md',
   },
   create(context) {
-    let tainted = new Set<string>()
     let usesNetwork = false
     let pendingSends: t.CallExpression[] = []
-    let reported = new Set<t.Node>()
-
-    const carriesEnv = (node: t.Node | null | undefined): boolean =>
-      !!node && someDescendant(node, (n, parent) => isWholeProcessEnv(n, parent) || (n.type === 'Identifier' && tainted.has(n.name) && !(parent?.type === 'MemberExpression' && parent.property === n && !parent.computed)))
 
     const report = (node: t.Node, ctx: RuleContext, how: string) => {
-      if (reported.has(node)) return
-      reported.add(node)
       const when = ctx.file?.entryKind === 'install' ? ` It runs at install time (${ctx.file.installScripts.join(', ')}).` : ''
       context.report({ node, message: `The whole process.env ${how}: every token, key and password in the environment leaves the machine.${when}` })
     }
 
     return {
       Program() {
-        tainted = new Set()
         usesNetwork = false
         pendingSends = []
-        reported = new Set()
-      },
-      VariableDeclarator(node) {
-        if (node.id.type === 'Identifier' && carriesEnv(node.init)) tainted.add(node.id.name)
-      },
-      AssignmentExpression(node) {
-        if (node.left.type === 'Identifier' && carriesEnv(node.right)) tainted.add(node.left.name)
       },
       CallExpression(node, ctx) {
         const ref = ctx.moduleOf(node.callee)
         if (ref && NETWORK_MODULES.has(ref.module)) usesNetwork = true
         if (isNetworkCall(node, ctx)) {
           usesNetwork = true
-          if (node.arguments.some((a) => carriesEnv(a))) report(node, ctx, 'is sent in a network request')
+          if (node.arguments.some((a) => isEnvPayload(a, ctx, 0))) report(node, ctx, 'is sent in a network request')
           return
         }
         const callee = node.callee
-        if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && STREAM_SENDS.has(callee.property.name) && node.arguments.some((a) => carriesEnv(a))) {
+        if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && STREAM_SENDS.has(callee.property.name) && node.arguments.some((a) => isEnvPayload(a, ctx, 0))) {
           pendingSends.push(node)
         }
       },
@@ -62,3 +50,48 @@ export default defineRule({
     }
   },
 })
+
+/**
+ * Whether an expression carries the values of the whole environment: `process.env` itself, or
+ * something that serialises, encodes, wraps or concatenates it (`JSON.stringify(process.env)`,
+ * `{ env: process.env }`, `` `${btoa(JSON.stringify(env))}` ``), directly or through a name bound
+ * once to such a value. Filtering or mapping calls are not followed: they may keep nothing.
+ */
+function isEnvPayload(node: t.Node | null | undefined, ctx: RuleContext, depth: number): boolean {
+  if (!node || depth > 12) return false
+  const next = (n: t.Node | null | undefined) => isEnvPayload(n, ctx, depth + 1)
+  switch (node.type) {
+    case 'MemberExpression':
+      return isWholeProcessEnv(node, undefined)
+    case 'Identifier':
+      return next(ctx.initOf(node))
+    case 'ParenthesizedExpression':
+    case 'AwaitExpression':
+    case 'TSAsExpression':
+      return next('expression' in node ? node.expression : (node as t.AwaitExpression).argument)
+    case 'SpreadElement':
+      return next(node.argument)
+    case 'ObjectExpression':
+      return node.properties.some((p) => (p.type === 'SpreadElement' ? next(p.argument) : p.type === 'ObjectProperty' ? next(p.value) : false))
+    case 'ArrayExpression':
+      return node.elements.some((e) => next(e))
+    case 'TemplateLiteral':
+      return node.expressions.some((e) => next(e))
+    case 'BinaryExpression':
+      return node.operator === '+' && (next(node.left) || next(node.right))
+    case 'LogicalExpression':
+    case 'ConditionalExpression':
+      return node.type === 'LogicalExpression' ? next(node.left) || next(node.right) : next(node.consequent) || next(node.alternate)
+    case 'NewExpression':
+    case 'CallExpression': {
+      const callee = node.callee
+      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : undefined
+      if (!name || !ENCODERS.has(name) && name !== 'URLSearchParams') return false
+      // x.toString('base64'), buf.concat(env): the receiver carries the payload too
+      if (callee.type === 'MemberExpression' && (name === 'toString' || name === 'concat' || name === 'encode') && next(callee.object)) return true
+      return node.arguments.some((a) => next(a))
+    }
+    default:
+      return false
+  }
+}

@@ -181,6 +181,8 @@ export interface RuleContext {
   staticString(node: t.Node | null | undefined): string | undefined
   /** Module an expression refers to: `require('x')`, an alias of it, or an import binding. */
   moduleOf(node: t.Node | null | undefined): ModuleRef | undefined
+  /** What a name is bound to in this file, when it is bound once (`const x = init`); else undefined. */
+  initOf(node: t.Node | null | undefined): t.Node | undefined
   /** Ancestors of the node being visited, nearest last. */
   ancestors(): readonly t.Node[]
   report(descriptor: ReportDescriptor): void

@@ -23,7 +23,7 @@ import { staticValue } from './static-value.ts'
 import { walk } from './walk.ts'
 
 /** Files above this size are not parsed; lexical listeners still see them and `unparsed-file` says why. */
-export const MAX_PARSE_BYTES = 8 * 1024 * 1024
+export const MAX_PARSE_BYTES = 16 * 1024 * 1024
 
 export interface PackageInput {
   ref: PackageRef
@@ -169,6 +169,11 @@ function makeContext(
     },
     moduleOf(node): ModuleRef | undefined {
       return moduleOf(node, bindings())
+    },
+    initOf(node) {
+      if (node?.type !== 'Identifier') return undefined
+      const binding = bindings().get(node.name)
+      return binding?.kind === 'value' ? binding.init : undefined
     },
     ancestors() {
       return currentState()?.ancestors ?? []

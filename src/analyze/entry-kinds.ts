@@ -69,7 +69,7 @@ export function filesRunBy(command: string, scripts: Record<string, string>, dep
   const files: string[] = []
   const inlineCode: string[] = []
   if (depth > 5) return { files, inlineCode }
-  for (const segment of command.split(/&&|\|\||[;|&\n]/)) {
+  for (const segment of commandSegments(command)) {
     const words = shellWords(segment)
     let i = 0
     while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++ // FOO=bar node x.js
@@ -104,6 +104,33 @@ export function filesRunBy(command: string, scripts: Record<string, string>, dep
     }
   }
   return { files, inlineCode }
+}
+
+/**
+ * Splits a command line into the simple commands of its `&&`, `||`, `;`, `|` and `&` lists,
+ * leaving quoted text whole: `node -e "a(); b | c"` is one segment.
+ */
+export function commandSegments(command: string): string[] {
+  const segments: string[] = []
+  let start = 0
+  let quote: '"' | "'" | undefined
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!
+    if (quote) {
+      if (ch === quote) quote = undefined
+      else if (ch === '\\' && quote === '"') i++
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+    } else if (ch === '\\') {
+      i++
+    } else if (ch === ';' || ch === '|' || ch === '&' || ch === '\n') {
+      segments.push(command.slice(start, i))
+      if ((ch === '|' || ch === '&') && command[i + 1] === ch) i++
+      start = i + 1
+    }
+  }
+  segments.push(command.slice(start))
+  return segments
 }
 
 /** Splits a shell command into words, honouring single and double quotes. */
