@@ -1,3 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 
-export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+// src/version.ts in a clone, dist/src/version.js in the published package.
+const manifestUrl = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)].find((u) => existsSync(u))!
+
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(manifestUrl, 'utf8')) as { version: string }).version
