@@ -25,10 +25,10 @@ export function formatTable(report: ScanReport, options: TableOptions): string {
     const verdict = pkg.verdict === 'malicious' ? paint(['bold', 'red'], 'MALICIOUS') : pkg.verdict === 'suspicious' ? paint('yellow', 'SUSPICIOUS') : paint('gray', 'no verdict')
     const flags = [pkg.dev && 'dev', pkg.optional && 'optional', pkg.source !== 'registry' && pkg.source].filter(Boolean).join(', ')
     out.push(`${paint('bold', `${pkg.name}${pkg.version ? `@${pkg.version}` : ''}`)}  ${verdict}${flags ? `  (${flags})` : ''}${pkg.location ? paint('gray', `  ${pkg.location}`) : ''}`)
-    const evidenceWidth = Math.max(30, options.width - 10 - 26 - 28 - 10)
+    const evidenceWidth = Math.max(30, options.width - 10 - 30 - 28 - 10)
     const table = new Table({
       head: ['Severity', 'Rule', 'Where', 'Evidence'],
-      colWidths: [10, 26, 28, evidenceWidth],
+      colWidths: [10, 30, 28, evidenceWidth],
       wordWrap: true,
       wrapOnWordBoundary: true,
       style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
