@@ -37,7 +37,7 @@ export default defineRule({
           return
         }
         const callee = node.callee
-        if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && STREAM_SENDS.has(callee.property.name) && node.arguments.some((a) => isEnvPayload(a, ctx, 0))) {
+        if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && STREAM_SENDS.has(callee.property.name) && !isStdio(callee.object) && node.arguments.some((a) => isEnvPayload(a, ctx, 0))) {
           pendingSends.push(node)
         }
       },
@@ -94,4 +94,16 @@ function isEnvPayload(node: t.Node | null | undefined, ctx: RuleContext, depth: 
     default:
       return false
   }
+}
+
+/** `process.stdout` / `process.stderr`: writing there prints, it does not send. */
+function isStdio(node: t.Node): boolean {
+  return (
+    node.type === 'MemberExpression' &&
+    !node.computed &&
+    node.object.type === 'Identifier' &&
+    node.object.name === 'process' &&
+    node.property.type === 'Identifier' &&
+    (node.property.name === 'stdout' || node.property.name === 'stderr')
+  )
 }

@@ -206,6 +206,8 @@ export interface RuleListeners extends AstListeners {
   text?: (context: RuleContext) => void
   /** Runs after the traversal of a parsed file. */
   'Program:exit'?: (node: t.Program, context: RuleContext) => void
+  /** Runs once per package after every file: for decisions that need facts from several files. */
+  'Package:exit'?: (context: RuleContext) => void
 }
 
 export interface Rule {

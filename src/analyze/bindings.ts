@@ -57,8 +57,9 @@ export class BindingTable {
         if (prop.type !== 'ObjectProperty') continue
         const key = prop.key.type === 'Identifier' && !prop.computed ? prop.key.name : prop.key.type === 'StringLiteral' ? prop.key.value : undefined
         const value = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value
-        if (key && value.type === 'Identifier') {
-          this.bind(value.name, { kind: 'value', init: syntheticMember(init, key) })
+        if (key && (value.type === 'Identifier' || value.type === 'ObjectPattern')) {
+          // const { promises: { readFile } } = require('fs') binds `readFile` to `….promises.readFile`
+          this.#bindPattern(value, syntheticMember(init, key))
         }
       }
     }

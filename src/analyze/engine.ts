@@ -99,7 +99,7 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
   const byType = new Map<string, Array<[number, (node: t.Node, ctx: RuleContext) => void]>>()
   listeners.forEach((l, i) => {
     for (const [key, fn] of Object.entries(l)) {
-      if (key === 'manifest' || key === 'text' || key === 'Program:exit' || typeof fn !== 'function') continue
+      if (key === 'manifest' || key === 'text' || key === 'Program:exit' || key === 'Package:exit' || typeof fn !== 'function') continue
       const list = byType.get(key) ?? []
       list.push([i, fn as (node: t.Node, ctx: RuleContext) => void])
       byType.set(key, list)
@@ -146,6 +146,8 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
     }
     state = undefined
   }
+
+  listeners.forEach((l, i) => l['Package:exit'] && guarded(i, () => l['Package:exit']!(contexts[i]!)))
 
   return { findings, errors, jsFiles: texts.size, ...(manifest && { manifest }) }
 }

@@ -64,6 +64,9 @@ function isString(v: string | undefined): v is string {
   return typeof v === 'string'
 }
 
+/** Programs that set variables, then run the rest of the command line. */
+const ENV_PREFIXES = new Set(['env', 'cross-env', 'cross-env-shell'])
+
 /** Files (package paths) and inline code that a script command runs. */
 export function filesRunBy(command: string, scripts: Record<string, string>, depth = 0): { files: string[]; inlineCode: string[] } {
   const files: string[] = []
@@ -72,7 +75,8 @@ export function filesRunBy(command: string, scripts: Record<string, string>, dep
   for (const segment of commandSegments(command)) {
     const words = shellWords(segment)
     let i = 0
-    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++ // FOO=bar node x.js
+    // FOO=bar node x.js, env FOO=bar node x.js, cross-env FOO=bar node x.js
+    while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!) || ENV_PREFIXES.has(posix.basename(words[i]!)))) i++
     const program = words[i]
     if (!program) continue
     const base = posix.basename(program)
@@ -92,8 +96,10 @@ export function filesRunBy(command: string, scripts: Record<string, string>, dep
         files.push(normalize(word))
         break
       }
-    } else if ((base === 'npm' || base === 'yarn' || base === 'pnpm') && words[i + 1] === 'run' && words[i + 2]) {
-      const next = scripts[words[i + 2]!]
+    } else if (base === 'npm' || base === 'yarn' || base === 'pnpm') {
+      // npm run x, npm run-script x, and the yarn / pnpm shorthand `yarn x`
+      const name = words[i + 1] === 'run' || words[i + 1] === 'run-script' ? words[i + 2] : base !== 'npm' ? words[i + 1] : undefined
+      const next = name === undefined ? undefined : scripts[name]
       if (typeof next === 'string') {
         const inner = filesRunBy(next, scripts, depth + 1)
         files.push(...inner.files)

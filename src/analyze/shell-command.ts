@@ -10,7 +10,8 @@ export interface ShellFinding {
 
 const NETWORK_TOOL = /\b(?:curl|wget|nc|ncat|netcat|telnet|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|Net\.WebClient|certutil|bitsadmin)\b/i
 const SHELL_SINK = /^\s*(?:sudo\s+)?(?:ba|z|da|k|fi)?sh\b|^\s*(?:sudo\s+)?(?:node|nodejs|python[0-9.]*|perl|ruby|php|bun|deno)\b|^\s*(?:iex|Invoke-Expression)\b/i
-const COMMAND_SUBSTITUTION_FETCH = /\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b/i
+// $(curl …), `curl …`, and process substitution: bash <(curl …)
+const COMMAND_SUBSTITUTION_FETCH = /\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b|<\(\s*(?:curl|wget)\b/i
 const POWERSHELL_DOWNLOAD_EXEC = /\b(?:DownloadString|DownloadFile|Invoke-WebRequest|iwr)\b[^\n]{0,400}?\b(?:iex|Invoke-Expression|Start-Process)\b|\b(?:iex|Invoke-Expression)\b[^\n]{0,400}?\b(?:DownloadString|Invoke-WebRequest|iwr|irm)\b/i
 const REVERSE_SHELL = /\/dev\/(?:tcp|udp)\/|\b(?:nc|ncat|netcat)\b[^\n|;&]{0,200}\s-(?:e|c)\s/i
 // Host data spliced into a request: $(whoami), `hostname`, $HOME, %USERNAME%, ${npm_package_name} …

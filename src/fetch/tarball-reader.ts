@@ -148,7 +148,8 @@ function classifyEntry(header: tar.Header, raw: string, rel: string, limits: Rea
   if (raw.includes('\uFFFD') || raw.includes('\0')) return { kind: 'invalid-name', path: rel, detail: 'entry name is not valid UTF-8' }
   if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) return { kind: 'absolute-path', path: raw, detail: 'entry has an absolute path' }
   const normalized = posix.normalize(rel)
-  if (normalized.startsWith('../') || normalized === '..' || rel.split('/').includes('..')) {
+  // Backslashes count as separators: tar on Windows reads `a\..\..\x` as climbing out.
+  if (normalized.startsWith('../') || normalized === '..' || rel.split(/[\\/]/).includes('..')) {
     return { kind: 'path-traversal', path: raw, detail: 'entry path climbs out of the package directory with ../' }
   }
   if (rel.split('/').length > limits.maxPathDepth) return { kind: 'too-large', path: rel, detail: `path is nested deeper than ${limits.maxPathDepth} levels` }
