@@ -11,12 +11,13 @@ export default defineRule({
     return {
       text() {
         const file = context.file
-        if (!file || file.ast || !file.parseError) return
+        if (!file || !file.parseError) return
         const installTime = file.entryKind === 'install'
+        const what = file.ast ? `Could not parse all of ${file.path}: ${file.parseError}.` : `Could not parse ${file.path}: ${file.parseError}.`
         context.report({
           severity: installTime ? 'high' : file.entryKind === 'require' ? 'medium' : 'low',
           line: 1,
-          message: `Could not parse ${file.path}: ${file.parseError}.${installTime ? ` The ${file.installScripts.join(', ')} script runs this file, and code that hides from parsers there is suspicious.` : ' Only lexical rules analysed it.'}`,
+          message: `${what}${installTime ? ` The ${file.installScripts.join(', ')} script runs this file, and code that hides from parsers there is suspicious.` : file.ast ? ' AST rules saw only the part that parsed.' : ' Only lexical rules analysed it.'}`,
         })
       },
     }

@@ -120,8 +120,12 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
       fileView.parseError = `file is larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MB parse limit`
     } else {
       const parsed = parseSource(source.path, stripBom(source.text), typeof manifest?.type === 'string' ? manifest.type : undefined)
-      if (parsed.ok) fileView.ast = parsed.ast
-      else fileView.parseError = parsed.error
+      if (parsed.ok) {
+        fileView.ast = parsed.ast
+        if (parsed.partial) fileView.parseError = parsed.partial
+      } else {
+        fileView.parseError = parsed.error
+      }
     }
     const bindings = new BindingTable()
     state = { view: fileView, lines: undefined, bindings, ancestors: [] }

@@ -1,7 +1,8 @@
 import { parse, type ParserOptions, type ParserPlugin } from '@babel/parser'
 import type * as t from '@babel/types'
 
-export type ParseResult = { ok: true; ast: t.File } | { ok: false; error: string }
+/** `partial` is set when only a prefix of the file parsed: it says where the rest was cut. */
+export type ParseResult = { ok: true; ast: t.File; partial?: string } | { ok: false; error: string }
 
 type SourceType = 'module' | 'script' | 'commonjs' | 'unambiguous'
 
@@ -45,19 +46,51 @@ function optionsFor(sourceType: SourceType, plugins: ParserPlugin[]): ParserOpti
  * script (code that is not valid as a module, e.g. with `with` or octal escapes).
  */
 export function parseSource(path: string, text: string, packageType?: string): ParseResult {
+  const full = parseWithLadder(path, text, packageType)
+  if (full.ok) return { ok: true, ast: full.ast }
+  // Code that stops parsing half-way (a truncated file, syntax Babel rejects but an engine may
+  // not) still has its first part read: cut before the failing line, or before the last statement
+  // end ahead of the failure on a one-line file, and parse that prefix once.
+  const prefix = prefixBefore(text, full.position)
+  if (prefix !== undefined) {
+    const partial = parseWithLadder(path, prefix.text, packageType)
+    if (partial.ok) return { ok: true, ast: partial.ast, partial: `only the part before ${prefix.where} was parsed (${full.error})` }
+  }
+  return { ok: false, error: full.error }
+}
+
+type LadderResult = { ok: true; ast: t.File } | { ok: false; error: string; position?: number }
+
+function parseWithLadder(path: string, text: string, packageType: string | undefined): LadderResult {
   const primary = sourceTypeFor(path, packageType)
   const sourceTypes: SourceType[] = primary === 'script' ? ['script'] : [primary, 'script']
   let firstError: string | undefined
+  let position: number | undefined
   for (const sourceType of sourceTypes) {
     for (const plugins of pluginLadder(path)) {
       try {
         return { ok: true, ast: parse(text, optionsFor(sourceType, plugins)) as unknown as t.File }
       } catch (error) {
-        firstError ??= describeError(error)
+        if (firstError === undefined) {
+          firstError = describeError(error)
+          const pos = (error as { pos?: unknown }).pos
+          if (typeof pos === 'number') position = pos
+        }
       }
     }
   }
-  return { ok: false, error: firstError ?? 'unknown parser error' }
+  return { ok: false, error: firstError ?? 'unknown parser error', ...(position !== undefined && { position }) }
+}
+
+function prefixBefore(text: string, position: number | undefined): { text: string; where: string } | undefined {
+  if (position === undefined || position <= 0) return undefined
+  const lineStart = text.lastIndexOf('\n', position - 1) + 1
+  if (lineStart > 0) {
+    const line = text.slice(0, lineStart).split('\n').length
+    return { text: text.slice(0, lineStart), where: `line ${line}` }
+  }
+  const end = Math.max(text.lastIndexOf(';', position - 1), text.lastIndexOf('}', position - 1))
+  return end > 0 ? { text: text.slice(0, end + 1), where: `column ${end + 2}` } : undefined
 }
 
 function describeError(error: unknown): string {

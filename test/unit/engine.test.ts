@@ -83,11 +83,23 @@ describe('analyzePackage', () => {
         seen.push({ path: f.path, parseError: f.parseError, hasAst: f.ast !== undefined, text: f.text })
       },
     }))
-    analyzePackage(input({ 'bad.js': 'a b c ;;; {', 'good.js': 'ok()' }), [rule])
+    analyzePackage(input({ 'bad.js': 'const x = ;', 'good.js': 'ok()' }), [rule])
     expect(seen).toEqual([
-      { path: 'bad.js', parseError: expect.stringContaining('Unexpected token'), hasAst: false, text: 'a b c ;;; {' },
+      { path: 'bad.js', parseError: expect.stringContaining('Unexpected token'), hasAst: false, text: 'const x = ;' },
       { path: 'good.js', parseError: undefined, hasAst: true, text: 'ok()' },
     ])
+  })
+
+  it('parses the part of a file before the line that breaks it, and says so', () => {
+    const calls: string[] = []
+    const seen: Array<{ hasAst: boolean; parseError: string | undefined }> = []
+    const rule = ruleOf('partial', (context) => ({
+      text: () => seen.push({ hasAst: context.file!.ast !== undefined, parseError: context.file!.parseError }),
+      CallExpression: (node) => calls.push(node.callee.type === 'Identifier' ? node.callee.name : '?'),
+    }))
+    analyzePackage(input({ 'cut.js': 'first()\nsecond()\nconst x = ;' }), [rule])
+    expect(seen).toEqual([{ hasAst: true, parseError: expect.stringContaining('only the part before line 3 was parsed') }])
+    expect(calls).toEqual(['first', 'second'])
   })
 
   it('does not parse files above the parse limit, but still shows them to text listeners', () => {

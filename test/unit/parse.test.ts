@@ -87,9 +87,16 @@ describe('parseSource', () => {
   })
 
   it('returns ok:false with the parser message for invalid syntax', () => {
-    const result = parseSource('index.js', 'a b c ;;; {')
+    const result = parseSource('index.js', 'const x = ;')
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error).toMatch(/Unexpected token \(1:\d+\)/)
+  })
+
+  it('parses the prefix of a file that breaks half-way, and says where it was cut', () => {
+    const line = parseSource('index.js', 'a()\nb()\nconst x = ;')
+    expect(line).toMatchObject({ ok: true, partial: expect.stringContaining('before line 3') })
+    const oneLine = parseSource('index.js', 'a();b();const x = ;')
+    expect(oneLine).toMatchObject({ ok: true, partial: expect.stringContaining('before column 9') })
   })
 
   it('returns ok:false for an unterminated string', () => {
