@@ -65,7 +65,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tarsier: ${error.message}\n`)
       return EXIT.usage
     }
-    process.stderr.write(`tarsier: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    // Resolution failures (unreadable lockfile, registry down): say what failed, not where.
+    const e = error as Error & { code?: string }
+    process.stderr.write(`tarsier: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n`)
+    if (process.env.TARSIER_DEBUG) process.stderr.write(`${e.stack}\n`)
     return EXIT.incomplete
   }
   return exitCode

@@ -31,7 +31,7 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Recor
     allowGit: allow,
     allowRemote: allow,
     allowDirectory: 'none',
-    allowFile: 'root',
+    allowFile: allow,
     offline: options.offline ?? false,
     preferOnline: false,
     fullMetadata: false,

@@ -29,8 +29,12 @@ export async function loadTree(dir: string, mode: TreeMode, options: TreeOptions
   return arborist.buildIdealTree({ complete: false })
 }
 
-/** Every dependency of the tree as a package to scan; the project root and workspaces are not included. */
-export function packagesOfTree(tree: Tree): PackageRef[] {
+/**
+ * Every dependency of the tree as a package to scan; the project root and workspaces are not
+ * included. With `fromDisk` (an installed node_modules) each package is read from its folder:
+ * the installed copy is what would run, whatever the registry holds.
+ */
+export function packagesOfTree(tree: Tree, options: { fromDisk?: boolean } = {}): PackageRef[] {
   const refs: PackageRef[] = []
   for (const node of tree.inventory.values()) {
     if (node.isProjectRoot || node === tree) continue
@@ -41,7 +45,9 @@ export function packagesOfTree(tree: Tree): PackageRef[] {
       continue
     }
     if (node.isWorkspace || (node.location && !node.location.includes('node_modules'))) continue
-    refs.push(refOf(node, sourceOf(node.resolved, node.version)))
+    const ref = refOf(node, sourceOf(node.resolved, node.version))
+    if (options.fromDisk) ref.directory = node.path
+    refs.push(ref)
   }
   return refs
 }

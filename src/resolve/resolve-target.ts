@@ -61,7 +61,7 @@ async function resolveDirectory(dir: string, options: ResolveOptions): Promise<R
   }
   if (existsSync(join(dir, 'node_modules'))) {
     const tree = await loadTree(dir, 'actual', options)
-    return { kind: 'node_modules', target: dir, projectDir: dir, packages: [root, ...selected(packagesOfTree(tree), options)], warnings: [] }
+    return { kind: 'node_modules', target: dir, projectDir: dir, packages: [root, ...selected(packagesOfTree(tree, { fromDisk: true }), options)], warnings: [] }
   }
   if (existsSync(join(dir, 'package.json'))) {
     const tree = await loadTree(dir, 'ideal', options)
@@ -114,7 +114,14 @@ async function resolveRegistrySpec(spec: string, options: ResolveOptions): Promi
   const temp = await mkdtemp(join(tmpdir(), 'tarsier-spec-'))
   try {
     await writeFile(join(temp, 'package.json'), JSON.stringify({ name: 'tarsier-scan-root', version: '0.0.0', dependencies: { [parsed.name]: parsed.rawSpec || '*' } }))
-    const tree = await loadTree(temp, 'ideal', options)
+    let tree
+    try {
+      tree = await loadTree(temp, 'ideal', options)
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'E404' || code === 'ETARGET') throw new UsageError(`${spec}: no such package or version in the registry (${code})`)
+      throw error
+    }
     return { kind: 'registry-spec', target: spec, packages: selected(packagesOfTree(tree), options), warnings: [] }
   } finally {
     await rm(temp, { recursive: true, force: true })
