@@ -1,10 +1,12 @@
 import { join } from 'node:path'
 import pLimit from 'p-limit'
-import { rules as allRules } from '../rules/index.ts'
 import { analyzePackage } from './analyze/engine.ts'
+import { AnalysisPool, type Budget } from './analyze/worker/pool.ts'
+import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
-import { fetchPackage } from './fetch/fetch-package.ts'
+import { fetchPackage, type FetchOptions } from './fetch/fetch-package.ts'
+import { readPackageSource, type PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
 import { loadRegistryConfig, type RegistryConfig } from './fetch/npm-config.ts'
 import { resolveTarget } from './resolve/resolve-target.ts'
@@ -24,6 +26,10 @@ export interface ScanOptions {
   rules?: readonly Rule[]
   /** Scan only the project's own files (a directory target), not its dependency tree. */
   rootOnly?: boolean
+  /** Worker threads for analysis (default: the number of cores, at most 8). */
+  threads?: number
+  /** Time and memory per file and per worker. */
+  budget?: Partial<Budget>
   onProgress?: (event: ProgressEvent) => void
 }
 
@@ -46,22 +52,27 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
 
 /** fetch → analyze for packages already resolved, at most `concurrency` fetches at once. */
 export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOptions = {}): Promise<PackageResult[]> {
-  const rules = options.rules ?? allRules
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const registryConfig = registryConfigFor(options.projectDir, options.registry)
   const limit = pLimit(options.concurrency ?? 8)
+  const pool = options.rules ? undefined : new AnalysisPool({ ...(options.threads && { threads: options.threads }), ...(options.budget && { budget: options.budget }) })
+  const analyzer: Analyzer = pool ? (ref, source, limits) => pool.analyze(ref, source, limits) : inProcessAnalyzer(options.rules!)
   let done = 0
-  const fetchOptions = { cacheDir, registryConfig, allowNonRegistry: options.allowNonRegistry ?? false, offline: options.offline ?? false, ...(options.limits && { limits: options.limits }) }
-  return Promise.all(
-    refs.map((ref) =>
-      limit(async () => {
-        const result = await scanPackage(ref, rules, fetchOptions)
-        done++
-        options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
-        return result
-      }),
-    ),
-  )
+  const fetchOptions: FetchOptions = { cacheDir, registryConfig, allowNonRegistry: options.allowNonRegistry ?? false, offline: options.offline ?? false, ...(options.limits && { limits: options.limits }) }
+  try {
+    return await Promise.all(
+      refs.map((ref) =>
+        limit(async () => {
+          const result = await scanPackage(ref, analyzer, fetchOptions)
+          done++
+          options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
+          return result
+        }),
+      ),
+    )
+  } finally {
+    await pool?.close()
+  }
 }
 
 function registryConfigFor(projectDir: string | undefined, registry: string | undefined): RegistryConfig {
@@ -70,7 +81,7 @@ function registryConfigFor(projectDir: string | undefined, registry: string | un
   return config
 }
 
-async function scanPackage(ref: PackageRef, rules: readonly Rule[], fetchOptions: Parameters<typeof fetchPackage>[1]): Promise<PackageResult> {
+async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions): Promise<PackageResult> {
   const outcome = await fetchPackage(ref, fetchOptions)
   const base = {
     name: ref.name,
@@ -82,9 +93,15 @@ async function scanPackage(ref: PackageRef, rules: readonly Rule[], fetchOptions
     dev: ref.dev,
     optional: ref.optional,
   }
+  // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
+  const source: PackageSourceData = outcome.ok ? outcome.source : { kind: 'none', fetchFailure: outcome }
+  let analysis: AnalysisOutcome
+  try {
+    analysis = await analyzer(ref, source, fetchOptions.limits)
+  } catch (error) {
+    return { ...base, status: 'failed', error: error instanceof Error ? error.message : String(error), verdict: 'clean', findings: [], stats: { files: 0, jsFiles: 0, bytes: 0 } }
+  }
   if (!outcome.ok) {
-    // Rules that judge the lockfile entry alone (source, integrity) still run without files.
-    const analysis = analyzePackage({ ref, files: new Map(), fetchFailure: outcome }, rules)
     return {
       ...base,
       status: outcome.notFetched ? 'not-fetched' : 'failed',
@@ -94,13 +111,10 @@ async function scanPackage(ref: PackageRef, rules: readonly Rule[], fetchOptions
       stats: { files: 0, jsFiles: 0, bytes: 0 },
     }
   }
-  const { contents } = outcome
-  const analysis = analyzePackage({ ref, files: contents.files, anomalies: contents.anomalies }, rules)
-  const manifest = analysis.manifest
   // Root projects and local tarballs are named by their own package.json, for display only.
-  if ((ref.source === 'root' || ref.source === 'file') && manifest) {
-    if (typeof manifest.name === 'string') base.name = manifest.name
-    if (typeof manifest.version === 'string') base.version = manifest.version
+  if (ref.source === 'root' || ref.source === 'file') {
+    if (analysis.manifest?.name) base.name = analysis.manifest.name
+    if (analysis.manifest?.version) base.version = analysis.manifest.version
   }
   return {
     ...base,
@@ -108,7 +122,30 @@ async function scanPackage(ref: PackageRef, rules: readonly Rule[], fetchOptions
     ...(analysis.errors.length > 0 && { error: analysis.errors.join('; ') }),
     verdict: verdictOf(analysis.findings),
     findings: sortFindings(analysis.findings),
-    stats: { files: contents.files.size, jsFiles: analysis.jsFiles, bytes: contents.unpackedBytes },
+    stats: { files: analysis.files, jsFiles: analysis.jsFiles, bytes: analysis.bytes },
+  }
+}
+
+type Analyzer = (ref: PackageRef, source: PackageSourceData, limits?: ReadLimits) => Promise<AnalysisOutcome>
+
+/** Analysis in this thread, for callers that pass their own rules (functions cannot go to a worker). */
+function inProcessAnalyzer(rules: readonly Rule[]): Analyzer {
+  return async (ref, source, limits) => {
+    const contents = await readPackageSource(source, limits)
+    const analysis = analyzePackage(
+      { ref, files: contents?.files ?? new Map(), ...(contents && { anomalies: contents.anomalies }), ...(source.kind === 'none' && { fetchFailure: source.fetchFailure }) },
+      rules,
+    )
+    const name = analysis.manifest?.name
+    const version = analysis.manifest?.version
+    return {
+      findings: analysis.findings,
+      errors: analysis.errors,
+      jsFiles: analysis.jsFiles,
+      files: contents?.files.size ?? 0,
+      bytes: contents?.unpackedBytes ?? 0,
+      manifest: { ...(typeof name === 'string' && { name }), ...(typeof version === 'string' && { version }) },
+    }
   }
 }
 

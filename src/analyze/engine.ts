@@ -31,6 +31,13 @@ export interface PackageInput {
   /** Problems found while reading the tarball (links, traversal, limits). */
   anomalies?: TarballAnomaly[]
   fetchFailure?: FetchFailure
+  /** Called as each source file's analysis starts, so a watchdog can tell which file overran. */
+  onFileStart?: (path: string) => void
+  /**
+   * Files whose earlier analysis exceeded the time or memory budget: `parse` skips the parser
+   * (text listeners still run), `all` hides the text as well. The reason becomes the parse error.
+   */
+  skipFiles?: ReadonlyMap<string, { level: 'parse' | 'all'; reason: string }>
 }
 
 export interface PackageAnalysis {
@@ -115,8 +122,12 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
   }
 
   for (const source of sources) {
-    const fileView: SourceFileView = { ...source }
-    if (Buffer.byteLength(source.text) > MAX_PARSE_BYTES) {
+    input.onFileStart?.(source.path)
+    const skip = input.skipFiles?.get(source.path)
+    const fileView: SourceFileView = { ...source, ...(skip?.level === 'all' && { text: '' }) }
+    if (skip) {
+      fileView.parseError = skip.reason
+    } else if (Buffer.byteLength(source.text) > MAX_PARSE_BYTES) {
       fileView.parseError = `file is larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MB parse limit`
     } else {
       const parsed = parseSource(source.path, stripBom(source.text), typeof manifest?.type === 'string' ? manifest.type : undefined)

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs'
+import type { Readable } from 'node:stream'
 import { join } from 'node:path'
 import pacote from 'pacote'
 import type { FetchFailure, PackageRef } from '../types.ts'
-import { readDirectory } from './directory-reader.ts'
+import type { PackageSourceData } from './package-source.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
 import type { RegistryConfig } from './npm-config.ts'
-import { readTarball, type TarballContents } from './tarball-reader.ts'
 
 export interface FetchOptions {
   cacheDir: string
@@ -16,7 +15,8 @@ export interface FetchOptions {
   limits?: ReadLimits
 }
 
-export type FetchOutcome = { ok: true; contents: TarballContents } | ({ ok: false } & FetchFailure)
+/** The package's bytes (or where to read them), ready for analysis; or why it could not be had. */
+export type FetchOutcome = { ok: true; source: PackageSourceData } | ({ ok: false } & FetchFailure)
 
 /**
  * Options that keep pacote from ever running code: no lifecycle scripts, no git clones, no
@@ -40,21 +40,46 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Recor
   }
 }
 
-/** Reads one package's files into memory: from the registry (verified), a local tarball, or a directory. */
+/**
+ * Gets one package for analysis: registry tarballs are downloaded (or taken from the cache) and
+ * verified against the lockfile integrity by pacote, and kept as compressed bytes; local
+ * tarballs and directories are left where they are, to be read by the analysis.
+ */
 export async function fetchPackage(ref: PackageRef, options: FetchOptions): Promise<FetchOutcome> {
   const limits = options.limits ?? DEFAULT_LIMITS
   try {
-    if (ref.directory) return { ok: true, contents: await readDirectory(ref.directory, limits) }
-    if (ref.tarballPath) return { ok: true, contents: await readTarball(createReadStream(ref.tarballPath), limits) }
+    if (ref.directory) return { ok: true, source: { kind: 'directory', path: ref.directory } }
+    if (ref.tarballPath) return { ok: true, source: { kind: 'tarball-file', path: ref.tarballPath } }
     if (ref.source !== 'registry' && !options.allowNonRegistry) {
       return { ok: false, notFetched: true, reason: `${ref.source} dependency not fetched (${ref.resolved ?? ref.spec}); pass --allow-non-registry to scan it` }
     }
-    // pacote may call the handler again when it retries; each call reads the archive afresh.
-    const contents = await pacote.tarball.stream(ref.spec, (stream) => readTarball(stream, limits), safePacoteOptions(options, ref))
-    return { ok: true, contents }
+    // pacote may call the handler again when it retries; each call collects the bytes afresh.
+    const bytes = await pacote.tarball.stream(ref.spec, (stream) => collectBytes(stream, limits.maxCompressedBytes), safePacoteOptions(options, ref))
+    return { ok: true, source: { kind: 'tarball-bytes', bytes } }
   } catch (error) {
     return describeFetchError(error, ref)
   }
+}
+
+/**
+ * Reads a stream to its end into one buffer. Past `max` bytes the rest is drained (so pacote
+ * still checks the integrity of the whole) but not kept: the reader then sees a truncated archive.
+ */
+async function collectBytes(stream: Readable, max: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = []
+  let length = 0
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (length + chunk.length <= max) chunks.push(chunk)
+    length += chunk.length
+  }
+  const kept = Math.min(length, max)
+  const out = new Uint8Array(kept)
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.length
+  }
+  return out
 }
 
 function describeFetchError(error: unknown, ref: PackageRef): FetchOutcome {

@@ -1,0 +1,107 @@
+import { availableParallelism } from 'node:os'
+import { Piscina } from 'piscina'
+import type { ReadLimits } from '../../fetch/limits.ts'
+import type { PackageRef } from '../../types.ts'
+import { createTracker, readTracker } from './file-tracker.ts'
+import type { PackageSourceData } from '../../fetch/package-source.ts'
+import type { AnalysisOutcome, AnalysisTask } from './task.ts'
+
+export interface Budget {
+  /** Wall-clock time one file may take (parse and every rule) before its worker is stopped. */
+  fileMs: number
+  /** Time for the parts of a package outside any file (unpacking, manifest rules). */
+  packageMs: number
+  /** Old-generation heap of each worker; a package that needs more is retried without the file in flight. */
+  workerMemoryMb: number
+}
+
+export const DEFAULT_BUDGET: Budget = { fileMs: 30_000, packageMs: 120_000, workerMemoryMb: 2048 }
+
+/** A package whose analysis could not finish even with its overrunning files set aside. */
+export class AnalysisFailure extends Error {}
+
+const WORKER_URL = new URL(`./analysis-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
+const MAX_ATTEMPTS = 6
+const WATCH_INTERVAL_MS = 200
+
+/**
+ * Runs package analyses in worker threads, so that parsing and rules use every core and one
+ * hostile file can neither stall nor crash the scan: each file has a time budget and each worker a
+ * memory limit; the file in flight when either runs out is analysed again with less (first
+ * lexical rules only, then not at all), and the reason becomes an `unparsed-file` finding.
+ */
+export class AnalysisPool {
+  readonly #pool: Piscina
+  readonly #budget: Budget
+
+  constructor(options: { threads?: number; budget?: Partial<Budget> } = {}) {
+    this.#budget = { ...DEFAULT_BUDGET, ...options.budget }
+    const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 8))
+    this.#pool = new Piscina({
+      filename: WORKER_URL,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 2_000,
+      resourceLimits: { maxOldGenerationSizeMb: this.#budget.workerMemoryMb, stackSizeMb: 32 },
+    })
+  }
+
+  async analyze(ref: PackageRef, source: PackageSourceData, limits?: ReadLimits): Promise<AnalysisOutcome> {
+    const skipFiles = new Map<string, { level: 'parse' | 'all'; reason: string }>()
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const tracker = createTracker()
+      const controller = new AbortController()
+      let overrun: string | undefined
+      let generation = -1
+      let since = Date.now()
+      const started = Date.now()
+      const watchdog = setInterval(() => {
+        const now = readTracker(tracker)
+        if (now.generation !== generation) {
+          generation = now.generation
+          since = Date.now()
+          return
+        }
+        const inFile = now.path !== ''
+        if (inFile && Date.now() - since > this.#budget.fileMs) {
+          overrun = `its analysis took longer than the ${this.#budget.fileMs / 1000} s budget per file`
+          controller.abort()
+        } else if (!inFile && Date.now() - started > this.#budget.packageMs) {
+          overrun = `unpacking and package-level analysis took longer than ${this.#budget.packageMs / 1000} s`
+          controller.abort()
+        }
+      }, WATCH_INTERVAL_MS)
+      const task: AnalysisTask = { ref, source, ...(limits && { limits }), skipFiles: [...skipFiles], tracker }
+      try {
+        const outcome = (await this.#pool.run(task, { signal: controller.signal })) as AnalysisOutcome
+        return outcome
+      } catch (error) {
+        const { path } = readTracker(tracker)
+        const reason = overrun ?? workerDeath(error)
+        if (!reason) throw error
+        if (!path) throw new AnalysisFailure(`analysis of the package stopped: ${reason}`)
+        const previous = skipFiles.get(path)
+        if (previous?.level === 'all') throw new AnalysisFailure(`analysis of ${path} stopped twice: ${reason}`)
+        skipFiles.set(path, {
+          level: previous ? 'all' : 'parse',
+          reason: previous ? `${previous.reason}, and so did reading its text` : `not parsed: ${reason}`,
+        })
+      } finally {
+        clearInterval(watchdog)
+      }
+    }
+    throw new AnalysisFailure(`analysis gave up after ${MAX_ATTEMPTS} attempts`)
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy()
+  }
+}
+
+/** Why a worker died, when it did (memory, stack), else undefined for ordinary errors. */
+function workerDeath(error: unknown): string | undefined {
+  const e = error as { code?: string; message?: string }
+  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit/i.test(e.message ?? '')) return 'it needed more memory than a worker may use'
+  if (/terminated|exited|worker.*(?:died|stopped)/i.test(e.message ?? '')) return `its worker stopped (${e.message})`
+  return undefined
+}

@@ -1,0 +1,27 @@
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import type { FetchFailure } from '../types.ts'
+import { readDirectory } from './directory-reader.ts'
+import type { ReadLimits } from './limits.ts'
+import { readTarball, type TarballContents } from './tarball-reader.ts'
+
+/** Where a package's files are read from: bytes fetched (and verified) by pacote, a local file, or disk. */
+export type PackageSourceData =
+  | { kind: 'tarball-bytes'; bytes: Uint8Array }
+  | { kind: 'tarball-file'; path: string }
+  | { kind: 'directory'; path: string }
+  | { kind: 'none'; fetchFailure: FetchFailure }
+
+/** Reads a package's files into memory from its source; undefined when there is nothing to read. */
+export async function readPackageSource(source: PackageSourceData, limits?: ReadLimits): Promise<TarballContents | undefined> {
+  switch (source.kind) {
+    case 'tarball-bytes':
+      return readTarball(Readable.from([Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength)]), limits)
+    case 'tarball-file':
+      return readTarball(createReadStream(source.path), limits)
+    case 'directory':
+      return readDirectory(source.path, limits)
+    case 'none':
+      return undefined
+  }
+}
