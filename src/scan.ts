@@ -10,6 +10,7 @@ import { readPackageSource, type PackageSourceData } from './fetch/package-sourc
 import type { ReadLimits } from './fetch/limits.ts'
 import { loadRegistryConfig, type RegistryConfig } from './fetch/npm-config.ts'
 import { resolveTarget } from './resolve/resolve-target.ts'
+import { ResultCache } from './result-cache.ts'
 import { TOOL_VERSION } from './version.ts'
 import { SEVERITIES, type Finding, type PackageRef, type PackageResult, type Rule, type ScanReport, type Severity } from './types.ts'
 
@@ -30,6 +31,8 @@ export interface ScanOptions {
   threads?: number
   /** Time and memory per file and per worker. */
   budget?: Partial<Budget>
+  /** Reuse analysis results of unchanged registry packages (default true). */
+  resultCache?: boolean
   onProgress?: (event: ProgressEvent) => void
 }
 
@@ -57,13 +60,14 @@ export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOpt
   const limit = pLimit(options.concurrency ?? 8)
   const pool = options.rules ? undefined : new AnalysisPool({ ...(options.threads && { threads: options.threads }), ...(options.budget && { budget: options.budget }) })
   const analyzer: Analyzer = pool ? (ref, source, limits) => pool.analyze(ref, source, limits) : inProcessAnalyzer(options.rules!)
+  const results = options.resultCache === false || options.rules ? undefined : new ResultCache(cacheDir)
   let done = 0
   const fetchOptions: FetchOptions = { cacheDir, registryConfig, allowNonRegistry: options.allowNonRegistry ?? false, offline: options.offline ?? false, ...(options.limits && { limits: options.limits }) }
   try {
     return await Promise.all(
       refs.map((ref) =>
         limit(async () => {
-          const result = await scanPackage(ref, analyzer, fetchOptions)
+          const result = await scanPackage(ref, analyzer, fetchOptions, results)
           done++
           options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
           return result
@@ -81,8 +85,7 @@ function registryConfigFor(projectDir: string | undefined, registry: string | un
   return config
 }
 
-async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions): Promise<PackageResult> {
-  const outcome = await fetchPackage(ref, fetchOptions)
+async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<PackageResult> {
   const base = {
     name: ref.name,
     version: ref.version,
@@ -93,6 +96,9 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
     dev: ref.dev,
     optional: ref.optional,
   }
+  const cached = await results?.get(ref)
+  if (cached) return scannedResult(base, cached)
+  const outcome = await fetchPackage(ref, fetchOptions)
   // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
   const source: PackageSourceData = outcome.ok ? outcome.source : { kind: 'none', fetchFailure: outcome }
   let analysis: AnalysisOutcome
@@ -111,8 +117,13 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
       stats: { files: 0, jsFiles: 0, bytes: 0 },
     }
   }
+  if (!analysis.budgetLimited && analysis.errors.length === 0) await results?.put(ref, analysis)
+  return scannedResult(base, analysis)
+}
+
+function scannedResult(base: Omit<PackageResult, 'status' | 'verdict' | 'findings' | 'stats'>, analysis: AnalysisOutcome): PackageResult {
   // Root projects and local tarballs are named by their own package.json, for display only.
-  if (ref.source === 'root' || ref.source === 'file') {
+  if (base.source === 'root' || base.source === 'file') {
     if (analysis.manifest?.name) base.name = analysis.manifest.name
     if (analysis.manifest?.version) base.version = analysis.manifest.version
   }

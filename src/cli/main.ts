@@ -22,6 +22,7 @@ interface ScanFlags {
   color?: boolean
   all: boolean
   dependencies: boolean
+  resultCache: boolean
 }
 
 /** Runs the CLI and returns its exit code (0 clean, 1 findings, 2 usage error, 3 incomplete). */
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--concurrency <n>', 'packages fetched at once', parsePositiveInt, 8)
     .option('--all', 'show low and info findings in the table too', false)
     .option('--no-dependencies', "scan only a directory's own files, not its dependency tree")
+    .option('--no-result-cache', 'analyse every package again, even if the same rules already analysed the same tarball')
     .option('--no-progress', 'no progress line on stderr')
     .option('--no-color', 'no colours in the table')
     .action(async (target: string, flags: ScanFlags) => {
@@ -85,6 +87,7 @@ async function runScan(target: string, flags: ScanFlags): Promise<number> {
     offline: flags.offline,
     concurrency: flags.concurrency,
     rootOnly: !flags.dependencies,
+    resultCache: flags.resultCache,
     ...(showProgress && { onProgress: progressLine }),
   })
   if (showProgress) process.stderr.write('\r\x1b[K')

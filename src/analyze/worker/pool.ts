@@ -74,7 +74,7 @@ export class AnalysisPool {
       const task: AnalysisTask = { ref, source, ...(limits && { limits }), skipFiles: [...skipFiles], tracker }
       try {
         const outcome = (await this.#pool.run(task, { signal: controller.signal })) as AnalysisOutcome
-        return outcome
+        return skipFiles.size > 0 ? { ...outcome, budgetLimited: true } : outcome
       } catch (error) {
         const { path } = readTracker(tracker)
         const reason = overrun ?? workerDeath(error)

@@ -18,4 +18,6 @@ export interface AnalysisOutcome {
   files: number
   bytes: number
   manifest?: { name?: string; version?: string }
+  /** Some file was set aside for overrunning its budget: the result depends on load, so it is not cached. */
+  budgetLimited?: boolean
 }
