@@ -1,19 +1,65 @@
 import type { Rule } from '../src/types.ts'
+import browserCredentialTheft from './browser-credential-theft.ts'
+import clipboardAccess from './clipboard-access.ts'
+import credentialFileTheft from './credential-file-theft.ts'
+import cryptomining from './cryptomining.ts'
+import destructiveAction from './destructive-action.ts'
+import dnsExfiltration from './dns-exfiltration.ts'
+import dynamicCodeExecution from './dynamic-code-execution.ts'
+import encodedPayload from './encoded-payload.ts'
 import envExfiltration from './env-exfiltration.ts'
+import hostFingerprintExfiltration from './host-fingerprint-exfiltration.ts'
+import ideAutorunTask from './ide-autorun-task.ts'
 import installScript from './install-script.ts'
 import installTimeChildProcess from './install-time-child-process.ts'
 import integrityMismatch from './integrity-mismatch.ts'
+import invisibleCharacters from './invisible-characters.ts'
 import nonRegistryDependency from './non-registry-dependency.ts'
+import obfuscatedCode from './obfuscated-code.ts'
+import obfuscatedRequire from './obfuscated-require.ts'
+import remoteCodeExecution from './remote-code-execution.ts'
+import selfPropagation from './self-propagation.ts'
+import shadyLinks from './shady-links.ts'
+import silentProcessExecution from './silent-process-execution.ts'
+import stagedPayloadFile from './staged-payload-file.ts'
+import steganography from './steganography.ts'
 import tarballAnomaly from './tarball-anomaly.ts'
+import tlsVerificationDisabled from './tls-verification-disabled.ts'
 import unparsedFile from './unparsed-file.ts'
+import walletAddressSwap from './wallet-address-swap.ts'
+import walletHarvesting from './wallet-harvesting.ts'
+import webhookExfiltration from './webhook-exfiltration.ts'
 
 /** Every rule, sorted by id. */
 export const rules: readonly Rule[] = [
+  browserCredentialTheft,
+  clipboardAccess,
+  credentialFileTheft,
+  cryptomining,
+  destructiveAction,
+  dnsExfiltration,
+  dynamicCodeExecution,
+  encodedPayload,
   envExfiltration,
+  hostFingerprintExfiltration,
+  ideAutorunTask,
   installScript,
   installTimeChildProcess,
   integrityMismatch,
+  invisibleCharacters,
   nonRegistryDependency,
+  obfuscatedCode,
+  obfuscatedRequire,
+  remoteCodeExecution,
+  selfPropagation,
+  shadyLinks,
+  silentProcessExecution,
+  stagedPayloadFile,
+  steganography,
   tarballAnomaly,
+  tlsVerificationDisabled,
   unparsedFile,
+  walletAddressSwap,
+  walletHarvesting,
+  webhookExfiltration,
 ]

@@ -52,6 +52,19 @@ export interface Finding {
   snippet?: string
   /** When the code holding the evidence runs. */
   entryKind?: EntryKind
+  /**
+   * A file outside the package that it writes or reads as a hand-off between packages (a staged
+   * token or payload under the home or temp directory), for cross-package correlation.
+   */
+  handoff?: Handoff
+}
+
+export interface Handoff {
+  /** Normalised path, `~/` for the home directory and `<tmp>/` for the temp directory. */
+  path: string
+  access: 'write' | 'read'
+  /** What was written (network data, decoded data) or what the read content reaches (network, exec). */
+  detail?: string
 }
 
 export type PackageStatus = 'scanned' | 'not-fetched' | 'failed'
@@ -171,6 +184,9 @@ export interface ReportDescriptor {
   line?: number
   column?: number
   snippet?: string
+  /** Defaults to the entry kind of the current file when the finding is in it. */
+  entryKind?: EntryKind
+  handoff?: Handoff
 }
 
 export interface RuleContext {
@@ -179,6 +195,12 @@ export interface RuleContext {
   readonly file?: SourceFileView
   /** Static value of an expression after constant folding, or undefined when not static. */
   staticString(node: t.Node | null | undefined): string | undefined
+  /**
+   * Like `staticString`, saying how the value was obtained: `computed` when it is not a plain
+   * literal (concatenation, join, template, lookup), `decoded` when decoding was involved (char
+   * codes, base64/hex, XOR, reversal, a decoder function of the file, an obfuscator.io string array).
+   */
+  foldString(node: t.Node | null | undefined): { value: string; computed: boolean; decoded: boolean } | undefined
   /** Module an expression refers to: `require('x')`, an alias of it, or an import binding. */
   moduleOf(node: t.Node | null | undefined): ModuleRef | undefined
   /** What a name is bound to in this file, when it is bound once (`const x = init`); else undefined. */

@@ -184,6 +184,11 @@ function makeContext(
       const value = staticValue(node, bindings())
       return typeof value === 'string' ? value : undefined
     },
+    foldString(node) {
+      const trace = { computed: false, decoded: false }
+      const value = staticValue(node, bindings(), 0, new Set(), trace)
+      return typeof value === 'string' ? { value, ...trace } : undefined
+    },
     moduleOf(node): ModuleRef | undefined {
       return moduleOf(node, bindings())
     },
@@ -219,7 +224,8 @@ function toFinding(rule: Rule, d: ReportDescriptor, state: FileState | undefined
     ...(line !== undefined && { line }),
     ...(column !== undefined && { column }),
     ...(snippet !== undefined && { snippet }),
-    ...(state && file === state.view.path && { entryKind: state.view.entryKind }),
+    ...(d.entryKind ? { entryKind: d.entryKind } : state && file === state.view.path && { entryKind: state.view.entryKind }),
+    ...(d.handoff && { handoff: d.handoff }),
   }
 }
 

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
-import type { ModuleRef, RuleContext } from '../types.ts'
+import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
+import { iocOf, isLocalHost, isPublicIpv4, lookalikeHostOf, oobServiceOf, type UrlParts } from './sensitive-paths.ts'
 
 /** Modules whose calls send data off the machine. */
 export const NETWORK_MODULES = new Set([
@@ -60,4 +61,72 @@ export function someDescendant(root: t.Node, visit: (node: t.Node, parent: t.Nod
     }
   }
   return false
+}
+
+// ---------------------------------------------------------------- behaviour-rule helpers
+
+
+export type DestinationKind = 'ioc' | 'oob' | 'raw-ip' | 'lookalike' | 'local' | 'registry' | 'static' | 'dynamic'
+
+const REGISTRY_HOSTS = /(?:^|\.)(?:npmjs\.org|npmjs\.com|yarnpkg\.com|npmmirror\.com|github\.com|githubusercontent\.com|nodejs\.org)$/
+
+/** What a network destination is, from the folded URL text of a request. */
+export function destinationOf(url: UrlParts | undefined): { kind: DestinationKind; detail: string } {
+  if (!url || url.host.includes('*') || url.host === '') return { kind: 'dynamic', detail: 'a destination computed at run time' }
+  const ioc = iocOf(url)
+  if (ioc) return { kind: 'ioc', detail: ioc }
+  const oob = oobServiceOf(url.host)
+  if (oob) return { kind: 'oob', detail: `${url.host} (${oob}, an out-of-band / request-capture service)` }
+  if (isLocalHost(url.host)) return { kind: 'local', detail: url.host }
+  if (isPublicIpv4(url.host)) return { kind: 'raw-ip', detail: `the raw IP address ${url.host}${url.port ? `:${url.port}` : ''}` }
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(url.host)) return { kind: 'raw-ip', detail: `the raw IP address ${url.host}${url.port ? `:${url.port}` : ''}` }
+  const lookalike = lookalikeHostOf(url.host)
+  if (lookalike) return { kind: 'lookalike', detail: lookalike }
+  if (REGISTRY_HOSTS.test(url.host)) return { kind: 'registry', detail: url.host }
+  return { kind: 'static', detail: url.host }
+}
+
+/** Suspicious destinations: where no legitimate library sends host or secret data. */
+export function isShadyDestination(kind: DestinationKind): boolean {
+  return kind === 'ioc' || kind === 'oob' || kind === 'raw-ip' || kind === 'lookalike'
+}
+
+/** Where a finding points, captured while the file is current (for reports made at `Package:exit`). */
+export interface Location {
+  file: string
+  line?: number
+  column?: number
+  snippet?: string
+  entryKind: SourceFileView['entryKind']
+  installScripts: string[]
+}
+
+const lineCache = new WeakMap<SourceFileView, string[]>()
+
+export function locate(file: SourceFileView, node: t.Node | undefined): Location {
+  const loc = node?.loc?.start
+  let snippet: string | undefined
+  if (loc) {
+    let lines = lineCache.get(file)
+    if (!lines) {
+      lines = file.text.split(/\r?\n/)
+      lineCache.set(file, lines)
+    }
+    const line = (lines[loc.line - 1] ?? '').trim()
+    snippet = line.length <= 160 ? line : `${loc.column > 40 ? '…' : ''}${line.slice(Math.max(0, loc.column - 40), Math.max(0, loc.column - 40) + 160)}…`
+  }
+  return {
+    file: file.path,
+    ...(loc && { line: loc.line, column: loc.column + 1 }),
+    ...(snippet !== undefined && { snippet }),
+    entryKind: file.entryKind,
+    installScripts: file.installScripts,
+  }
+}
+
+/** ` It runs at install time (postinstall).` or ``. */
+export function whenRuns(where: { entryKind: SourceFileView['entryKind']; installScripts: string[] }): string {
+  if (where.entryKind === 'install') return ` It runs at install time (${where.installScripts.join(', ')}).`
+  if (where.entryKind === 'require') return ' It runs when the package is loaded.'
+  return ''
 }

@@ -1,5 +1,8 @@
 import type * as t from '@babel/types'
 import type { BindingTable } from './bindings.ts'
+import { evaluatorOf, type FoldTrace } from './evaluator.ts'
+
+export type { FoldTrace } from './evaluator.ts'
 
 /** A value an expression is known to have without running it. */
 export type StaticValue = string | number | boolean | null | StaticValue[]
@@ -11,11 +14,99 @@ const MAX_STRING = 1 << 20
  * Folds an expression to the value it always has, looking through the idioms that obfuscated
  * npm malware uses to hide module names, hosts and commands: concatenation, templates,
  * `[..].join()`, `split/reverse/join`, `String.fromCharCode`, `Buffer.from(.., 'base64'|'hex')`,
- * `atob`, and names bound to such values. Returns undefined for anything not static.
+ * `atob`, and names bound to such values — directly, and, where that fails, with the bounded
+ * interpreter of interpret.ts: pure decoder functions called with literal arguments, callbacks
+ * (`.map(c => c ^ k)`, `.replace(/../g, h => …)`), obfuscator.io string arrays with their
+ * rotation IIFE, object literals. Returns undefined for anything not static. `trace`, when
+ * given, records whether the value was computed and whether decoding was involved.
  */
-export function staticValue(node: t.Node | null | undefined, bindings: BindingTable, depth = 0, seen = new Set<string>()): StaticValue | undefined {
+export function staticValue(node: t.Node | null | undefined, bindings: BindingTable, depth = 0, seen = new Set<string>(), trace?: FoldTrace): StaticValue | undefined {
+  const value = plainValue(node, bindings, depth, seen, trace)
+  if (value !== undefined || depth > 0 || !node || !INTERPRETED.has(node.type)) return value
+  // What the direct folding cannot see through (decoder functions, `.map(c => c ^ k)`, string
+  // arrays, object literals, `parseInt(x, 16)` chains) the bounded interpreter may — when every
+  // name the expression uses is bound in the file or is one of the interpreter's built-ins.
+  if (!namesAreKnown(node, bindings)) return undefined
+  return evaluatorOf(bindings).fold(node, trace)
+}
+
+/** Names the interpreter provides; any other unbound name (a parameter, `process`, `window`) makes an expression non-static. */
+const BUILTIN_NAMES = new Set([
+  'undefined', 'NaN', 'Infinity', 'String', 'Number', 'Boolean', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'Math', 'JSON', 'Array', 'Object',
+  'Buffer', 'RegExp', 'atob', 'btoa', 'escape', 'unescape', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'Error', 'TypeError',
+  'RangeError', 'SyntaxError', 'URIError',
+])
+
+/**
+ * A quick, bounded look at the identifiers an expression refers to (outside nested functions):
+ * false as soon as one is neither bound in the table nor a built-in, so that the interpreter is
+ * not started for expressions that cannot be static.
+ */
+function namesAreKnown(root: t.Node, bindings: BindingTable): boolean {
+  const stack: t.Node[] = [root]
+  let budget = 400
+  while (stack.length > 0) {
+    if (--budget < 0) return true
+    const node = stack.pop()!
+    switch (node.type) {
+      case 'Identifier': {
+        if (BUILTIN_NAMES.has(node.name)) break
+        const binding = bindings.get(node.name)
+        if (!binding || binding.kind === 'module') return false
+        break
+      }
+      case 'ThisExpression':
+      case 'Super':
+      case 'MetaProperty':
+      case 'Import':
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        return false
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ClassExpression':
+        break // its own names are its business; its free names are checked when it runs
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        stack.push(node.object)
+        if (node.computed) stack.push(node.property)
+        break
+      case 'ObjectProperty':
+        if (node.computed) stack.push(node.key)
+        stack.push(node.value)
+        break
+      case 'ObjectMethod':
+        break
+      default:
+        for (const key in node) {
+          if (key === 'loc' || key === 'extra' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments') continue
+          const child = (node as unknown as Record<string, unknown>)[key]
+          if (Array.isArray(child)) {
+            for (const c of child) if (c && typeof c === 'object' && typeof (c as t.Node).type === 'string') stack.push(c as t.Node)
+          } else if (child && typeof child === 'object' && typeof (child as t.Node).type === 'string') {
+            stack.push(child as t.Node)
+          }
+        }
+    }
+  }
+  return true
+}
+
+/** Node types worth handing to the interpreter when direct folding fails. */
+const INTERPRETED = new Set([
+  'CallExpression', 'OptionalCallExpression', 'NewExpression', 'MemberExpression', 'OptionalMemberExpression', 'Identifier', 'BinaryExpression',
+  'LogicalExpression', 'ConditionalExpression', 'UnaryExpression', 'TemplateLiteral', 'SequenceExpression', 'ArrayExpression', 'ParenthesizedExpression',
+])
+
+function plainValue(node: t.Node | null | undefined, bindings: BindingTable, depth: number, seen: Set<string>, trace: FoldTrace | undefined): StaticValue | undefined {
   if (!node || depth > MAX_DEPTH) return undefined
-  const fold = (n: t.Node | null | undefined) => staticValue(n, bindings, depth + 1, seen)
+  const fold = (n: t.Node | null | undefined) => plainValue(n, bindings, depth + 1, seen, trace)
+  const computed = () => {
+    if (trace) trace.computed = true
+  }
+  const decoded = () => {
+    if (trace) trace.computed = trace.decoded = true
+  }
   switch (node.type) {
     case 'StringLiteral':
       return node.value
@@ -32,6 +123,7 @@ export function staticValue(node: t.Node | null | undefined, bindings: BindingTa
     case 'SequenceExpression':
       return fold(node.expressions[node.expressions.length - 1])
     case 'TemplateLiteral': {
+      if (node.expressions.length > 0) computed()
       let out = node.quasis[0]?.value.cooked ?? ''
       for (let i = 0; i < node.expressions.length; i++) {
         const value = fold(node.expressions[i])
@@ -45,6 +137,8 @@ export function staticValue(node: t.Node | null | undefined, bindings: BindingTa
       const left = fold(node.left)
       const right = fold(node.right)
       if (left === undefined || right === undefined || Array.isArray(left) || Array.isArray(right)) return undefined
+      if (node.operator === '^') decoded()
+      else computed()
       if (node.operator === '+') {
         if (typeof left === 'number' && typeof right === 'number') return left + right
         return capped(String(left) + String(right))
@@ -80,8 +174,11 @@ export function staticValue(node: t.Node | null | undefined, bindings: BindingTa
       if (typeof key === 'number' && (typeof object === 'string' || Array.isArray(object))) return object[key]
       return undefined
     }
-    case 'CallExpression':
-      return foldCall(node, fold)
+    case 'CallExpression': {
+      const value = foldCall(node, fold, decoded)
+      if (value !== undefined) computed()
+      return value
+    }
     default:
       return undefined
   }
@@ -89,7 +186,7 @@ export function staticValue(node: t.Node | null | undefined, bindings: BindingTa
 
 type Fold = (n: t.Node | null | undefined) => StaticValue | undefined
 
-function foldCall(node: t.CallExpression, fold: Fold): StaticValue | undefined {
+function foldCall(node: t.CallExpression, fold: Fold, decoded: () => void): StaticValue | undefined {
   const callee = node.callee
   const maybeArgs = node.arguments.map((a) => (a.type === 'SpreadElement' || a.type === 'ArgumentPlaceholder' ? undefined : fold(a)))
   if (maybeArgs.some((a) => a === undefined)) return undefined
@@ -98,8 +195,12 @@ function foldCall(node: t.CallExpression, fold: Fold): StaticValue | undefined {
   if (callee.type === 'Identifier') {
     const [first] = args
     if (typeof first !== 'string') return undefined
-    if (callee.name === 'atob') return decodeBase64(first)
+    if (callee.name === 'atob') {
+      decoded()
+      return decodeBase64(first)
+    }
     if (callee.name === 'decodeURIComponent' || callee.name === 'unescape') {
+      decoded()
       try {
         return callee.name === 'unescape' ? unescape(first) : decodeURIComponent(first)
       } catch {
@@ -116,13 +217,17 @@ function foldCall(node: t.CallExpression, fold: Fold): StaticValue | undefined {
   if (callee.object.type === 'Identifier') {
     if (callee.object.name === 'String' && method === 'fromCharCode') {
       if (!args.every((a) => typeof a === 'number')) return undefined
+      decoded()
       return String.fromCharCode(...(args as number[]))
     }
-    if (callee.object.name === 'Buffer' && method === 'from') return bufferFrom(args)
+    if (callee.object.name === 'Buffer' && method === 'from') {
+      decoded()
+      return bufferFrom(args)
+    }
   }
 
-  // Buffer.from(x, 'base64').toString(enc)
-  if (method === 'toString' && callee.object.type === 'CallExpression') {
+  // Buffer.from(x, 'base64').toString() / .toString('utf8'); other encodings are the interpreter's
+  if (method === 'toString' && callee.object.type === 'CallExpression' && (args.length === 0 || args[0] === 'utf8' || args[0] === 'utf-8')) {
     const inner = callee.object
     if (inner.callee.type === 'MemberExpression' && inner.callee.object.type === 'Identifier' && inner.callee.object.name === 'Buffer') {
       const decoded = fold(inner)
@@ -132,6 +237,7 @@ function foldCall(node: t.CallExpression, fold: Fold): StaticValue | undefined {
 
   const target = fold(callee.object)
   if (target === undefined || target === null) return undefined
+  if (method === 'reverse' || method === 'charCodeAt') decoded()
   return applyMethod(target, method, args)
 }
 
@@ -159,6 +265,7 @@ function applyMethod(target: StaticValue, method: string, args: StaticValue[]): 
     case 'toString':
     case 'valueOf':
     case 'trim':
+      if (method === 'toString' && args.length > 0) return undefined // Buffer's toString(encoding): the interpreter's
       return method === 'trim' ? target.trim() : target
     case 'toLowerCase':
       return target.toLowerCase()

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { BindingTable } from '../../src/analyze/bindings.ts'
 import { isRequireFunction, moduleOf } from '../../src/analyze/modules.ts'
+import { walk } from '../../src/analyze/walk.ts'
 import { lastExpression, parseWithBindings } from './helpers.ts'
 
 function moduleOfLast(code: string, path?: string) {
@@ -81,5 +83,57 @@ describe('isRequireFunction', () => {
     expect(isRequireFunction(id('r'), bindings)).toBe(true)
     expect(isRequireFunction(id('f'), bindings)).toBe(false)
     expect(isRequireFunction(id('unbound'), new BindingTable())).toBe(false)
+  })
+})
+
+describe('moduleOf through aliases and decoders', () => {
+  it.each([
+    ["global['r'] = require; r('child_process').exec", 'child_process', 'exec'],
+    ["globalThis.load = require; global.load('fs')", 'fs', ''],
+    ["global.cp = require('child_process'); global.cp.spawn", 'child_process', 'spawn'],
+    ["global['req' + 'uire']('os')", 'os', ''],
+    ["eval('require')('fs')", 'fs', ''],
+    ["eval('req' + 'uire')('child_process').exec", 'child_process', 'exec'],
+    ["(0, eval)('require')('net')", 'net', ''],
+    ["Function('return require')()('dns')", 'dns', ''],
+    ["require.call(null, 'os')", 'os', ''],
+    ["const r = global.require || require; r('os')", 'os', ''],
+    ["const r = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require; r('fs')", 'fs', ''],
+    ["require.apply(null, ['vm'])", 'vm', ''],
+    ["module.constructor._load('child_process').exec", 'child_process', 'exec'],
+    ["process.mainModule.constructor._load('https').request", 'https', 'request'],
+    // HexEval: hex strings decoded with a regex replace and parseInt(…, 16)
+    ["const h = ['6368696c645f70726f63657373', '65786563'].map((x) => x.replace(/../g, (b) => String.fromCharCode(parseInt(b, 16)))); require(h[0])[h[1]]", 'child_process', 'exec'],
+    // XOR decoder function declared after its use
+    ["const m = require(x('\\x02\\x0b\\x0f\\x0d\\x07\\x39\\x11\\x11\\x09\\x02\\x06\\x15\\x12', 'acf')); function x(s, k) { return s.split('').map((c, i) => String.fromCharCode(c.charCodeAt(0) ^ k.charCodeAt(i % k.length))).join('') } m.exec", 'child_process', 'exec'],
+  ])('%s → %s %s', (code, module, member) => {
+    expect(moduleOfLast(code)).toEqual({ module, member })
+  })
+
+  it.each([
+    ["eval('notrequire')('fs')"],
+    ["const r = Math.random() > 0.5 ? 'fs' : 'os'; require(r)"],
+    ["global.x = require('fs'); window.y.exec"],
+  ])('%s → undefined', (code) => {
+    expect(moduleOfLast(code)).toBeUndefined()
+  })
+})
+
+describe('moduleOf on obfuscator.io output (fixtures/obfuscation)', () => {
+  const dir = new URL('../../fixtures/obfuscation/', import.meta.url)
+  const variants = ['default', 'base64', 'rc4', 'wrappers', 'mangled', 'calls', 'cff', 'selfdef', 'heavy2']
+  it.each(variants)('resolves every module and API of obfuscator-io-%s.js', (variant) => {
+    const code = readFileSync(new URL(`obfuscator-io-${variant}.js`, dir), 'utf8')
+    const { ast, bindings } = parseWithBindings(code)
+    const refs = new Set<string>()
+    // moduleOf as rules call it: on every call's callee, after the walk (all bindings known)
+    walk(ast.program, {
+      enter(node) {
+        if (node.type !== 'CallExpression') return
+        const ref = moduleOf(node.callee, bindings)
+        if (ref?.member) refs.add(`${ref.module}.${ref.member}`)
+      },
+    })
+    expect([...refs].sort()).toEqual(['child_process.exec', 'https.request', 'os.homedir', 'os.hostname', 'os.userInfo'])
   })
 })

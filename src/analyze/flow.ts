@@ -1,0 +1,1502 @@
+/**
+ * Per-file data flow for the behaviour rules: which values come from sensitive sources (the network,
+ * the host's identity, wallet / browser / credential files, decoders) and which sinks they reach
+ * (eval and friends, child processes, network requests, DNS, file writes).
+ *
+ * The model is deliberately small and fast:
+ * - names resolve through a light scope analysis (function, block, catch, for scopes), so that the
+ *   `e`, `t`, `n` of minified code in one function never leak into another;
+ * - taint is a bit set per symbol, flow-insensitive, and reaches a fixpoint in a few rounds;
+ * - values flow through assignments, destructuring, object/array literals, concatenation,
+ *   member reads, method calls (the result carries the receiver and the arguments), `await`,
+ *   returns of local functions, arguments into local functions' parameters, callbacks of calls on
+ *   tainted receivers (`.then(r => …)`, `res.on('data', d => …)`), network callbacks
+ *   (`https.get(u, res => …)`), `new Promise(resolve => … resolve(x))`, and a few mutators
+ *   (`a.push(x)`, `form.append(k, x)`, `buf += d`, `o.k = x`).
+ *
+ * Computed once per file at `Program:exit` (when every name of the file is bound), cached by the
+ * Program node, and shared by every rule that asks.
+ */
+import type * as t from '@babel/types'
+import type { RuleContext } from '../types.ts'
+import { walk } from './walk.ts'
+import { classifyPath, parseUrl, type UrlParts } from './sensitive-paths.ts'
+import { CHILD_PROCESS_FUNCTIONS, NETWORK_MODULES } from './sinks.ts'
+
+// ---------------------------------------------------------------- labels
+
+export const L = {
+  NET: 1 << 0, // data received from the network
+  NETOBJ: 1 << 1, // a network handle: request, response, socket, client, promise of one
+  ENV: 1 << 2, // the whole process.env
+  HOSTNAME: 1 << 3,
+  USER: 1 << 4,
+  NETIF: 1 << 5, // network interfaces: MAC and IP addresses
+  HOMEDIR: 1 << 6, // the home directory (a path under it names the user)
+  CWD: 1 << 7, // process.cwd(), __dirname, __filename
+  PLATFORM: 1 << 8, // platform, arch, release, cpus …
+  PKG: 1 << 9, // the package's own name / version
+  WALLET: 1 << 10, // content of a wallet location
+  BROWSER: 1 << 11, // content of a browser credential store
+  CRED: 1 << 12, // content of a credential file
+  FILE: 1 << 13, // content of another file
+  ASSET: 1 << 14, // content of an image / font asset
+  DECODED: 1 << 15, // base64 / hex / XOR / custom-decoded data, or an encoded payload literal
+  CLIPBOARD: 1 << 16,
+  P_WALLET: 1 << 17, // a path naming a wallet location
+  P_BROWSER: 1 << 18, // a path naming a browser credential store
+  P_PROFILE: 1 << 19, // a path naming browser profiles
+  P_CRED: 1 << 20, // a path naming a credential file
+  P_ASSET: 1 << 21,
+  P_TMP: 1 << 22, // a path under the OS temp dir
+  DROPPED: 1 << 23, // a path of a file this code wrote with network or decoded data
+  DYNREQ: 1 << 24, // a module loaded by a computed name
+  CMDOUT: 1 << 25, // output of a child process
+  ENVKEY: 1 << 26, // a secret-looking single environment variable
+  HIDDEN: 1 << 27, // a payload hidden in invisible Unicode characters
+} as const
+
+export const HOST_IDS = L.HOSTNAME | L.USER | L.NETIF | L.HOMEDIR | L.CWD
+export const STOLEN = L.ENV | L.WALLET | L.BROWSER | L.CRED | L.CLIPBOARD
+/** Labels that a helper's local may have only because some other caller passed them in. */
+const PARAM_SENSITIVE = 0
+export const PATH_LABELS = L.P_WALLET | L.P_BROWSER | L.P_PROFILE | L.P_CRED | L.P_ASSET | L.P_TMP | L.DROPPED
+
+export function labelNames(taint: number): string[] {
+  return Object.entries(L)
+    .filter(([, bit]) => (taint & bit) !== 0)
+    .map(([name]) => name)
+}
+
+// ---------------------------------------------------------------- results
+
+type CallNode = t.CallExpression | t.OptionalCallExpression | t.NewExpression
+type FnNode = t.Function
+
+export interface ExecEvent {
+  kind: 'exec'
+  node: CallNode
+  /** eval, Function, vm.runInThisContext, child_process.exec, require, import, setTimeout … */
+  api: string
+  family: 'eval' | 'process' | 'require'
+  /** Taint of the code / command / module name. */
+  taint: number
+  /** The command or code as far as it folds (`*` for unknown parts). */
+  text: string
+  /** child_process options: detached + ignored stdio, windowsHide. */
+  options?: { detached: boolean; stdioIgnored: boolean; windowsHide: boolean; unref: boolean }
+  /** The child process' argument list (spawn/execFile/fork). */
+  args?: t.Node[]
+  /** Taint of the program or command string alone (first argument), without the argument list. */
+  programTaint?: number
+}
+
+export interface NetworkEvent {
+  kind: 'network'
+  node: CallNode
+  api: string
+  /** Destination as far as it folds. */
+  url?: UrlParts
+  urlText: string
+  /** Union of the taint of everything handed to the call (URL, body, headers, form). */
+  taint: number
+  /** DNS query: the host name is the data. */
+  dns: boolean
+}
+
+export interface FileEvent {
+  kind: 'read' | 'write'
+  node: CallNode
+  api: string
+  /** Path as far as it folds: `~` for the home dir, `<tmp>` for the temp dir, `*` for unknown parts. */
+  pathText: string
+  pathTaint: number
+  /** Write: taint of the data written. Read: the content label given to the result. */
+  dataTaint: number
+  /** Only checks existence / metadata (existsSync, statSync, access). */
+  probe: boolean
+}
+
+export interface FlowResult {
+  /** Number of calls in the file: large bundles merge more values, so flows in them are less certain. */
+  calls: number
+  exec: ExecEvent[]
+  network: NetworkEvent[]
+  files: FileEvent[]
+  /** Taint of an expression of this file after the fixpoint. */
+  taintOf(node: t.Node | null | undefined): number
+  /** The expression's static text as far as it folds. */
+  describe(node: t.Node | null | undefined): string
+}
+
+// ---------------------------------------------------------------- scopes
+
+interface Sym {
+  name: string
+  taint: number
+  /** Function values bound to the name (declarations, `const f = () => …`, functions passed as arguments). */
+  fns: Set<FnNode>
+  /** Initialisers and assigned values, for describing paths (only the single one is followed). */
+  inits: t.Node[]
+  global: boolean
+  /** The function whose body declares the symbol. */
+  owner?: FnNode
+  /** A parameter: which function, which position (for describing it from the call sites). */
+  param?: { fn: FnNode; index: number }
+  /** Edges that read this symbol: re-run when it changes. */
+  readers?: Set<number>
+}
+
+class Scope {
+  readonly vars = new Map<string, Sym>()
+  readonly parent: Scope | undefined
+  readonly isFunction: boolean
+  /** The function this scope belongs to (undefined for the program). */
+  fn: FnNode | undefined
+  constructor(parent: Scope | undefined, isFunction: boolean, fn?: FnNode) {
+    this.parent = parent
+    this.isFunction = isFunction
+    this.fn = isFunction ? fn : parent?.fn
+  }
+  fnScope(): Scope {
+    let s: Scope = this
+    while (!s.isFunction && s.parent) s = s.parent
+    return s
+  }
+}
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod'])
+const BLOCK_SCOPE_TYPES = new Set(['BlockStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'CatchClause', 'SwitchStatement', 'StaticBlock'])
+
+const cache = new WeakMap<t.Program, FlowResult>()
+/** Each identifier's scope is kept on the node itself, under a symbol: far cheaper than a map of every identifier. */
+const scopeKey = Symbol('tarsier.scope')
+const symKey = Symbol('tarsier.sym')
+
+/** The data flow of the file being analysed (call it from `Program:exit`; cached per file). */
+export function flowOf(program: t.Program, ctx: RuleContext): FlowResult {
+  let result = cache.get(program)
+  if (!result) {
+    try {
+      result = gate.get(program) === false ? emptyFlow(program, ctx) : analyzeFlow(program, ctx)
+    } catch (error) {
+      // Reported once (by the rule that asked first); the other rules see an empty flow.
+      cache.set(program, emptyFlow(program, ctx))
+      throw error
+    }
+    cache.set(program, result)
+  }
+  return result
+}
+
+// ---------------------------------------------------------------- gate
+
+/**
+ * Whether a file has any call that the flow analysis cares about (a source or a sink), decided
+ * during the engine's walk by `flowGateListeners` (registered by one rule). Files without one skip
+ * the analysis: most files of most packages only compute. Absent (no gate rule active, e.g. a rule
+ * tested alone) means "analyse".
+ */
+const gate = new WeakMap<t.Program, boolean>()
+
+const GATE_GLOBALS = new Set(['eval', 'Function', 'fetch', 'atob', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'io', 'AsyncFunction'])
+/** Method names that matter even when the receiver is not known to be a module (bound later in the file). */
+const GATE_STRONG_MEMBERS = /^(?:exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|readFileSync|readdirSync|createReadStream|writeFileSync|createWriteStream|hostname|userInfo|homedir|networkInterfaces|runInThisContext|runInNewContext|runInContext|compileFunction|_compile|fromCharCode|fromCodePoint|constructor|resolve4|resolve6|resolveTxt)$/
+let GATE_FS: Set<string> | undefined
+
+const gateFor = (ctx: RuleContext): t.Program | undefined => {
+  const root = ctx.ancestors()[0]
+  return root?.type === 'Program' ? root : undefined
+}
+
+/** Listeners for the rule that hosts the gate: marks the file's Program when it has a relevant call. */
+export const flowGateListeners = {
+  Program(node: t.Program) {
+    if (!gate.has(node)) gate.set(node, false)
+  },
+  CallExpression(node: t.CallExpression, ctx: RuleContext) {
+    gateCall(node, ctx)
+  },
+  NewExpression(node: t.NewExpression, ctx: RuleContext) {
+    gateCall(node, ctx)
+  },
+  OptionalCallExpression(node: t.OptionalCallExpression, ctx: RuleContext) {
+    gateCall(node, ctx)
+  },
+  ImportExpression(node: t.ImportExpression, ctx: RuleContext) {
+    const program = gateFor(ctx)
+    if (program && ctx.staticString(node.source) === undefined) gate.set(program, true)
+  },
+}
+
+function relevantModule(module: string, member: string): boolean {
+  const last = member.replace(/^(?:promises|default)\./, '')
+  GATE_FS ??= new Set([...FS_READS, ...FS_PROBES, ...FS_WRITES, ...FS_MOVES, 'rm', 'rmSync', 'remove', 'removeSync', 'rmdir', 'rmdirSync', 'emptyDir', 'emptyDirSync'])
+  if (FS_MODULES.has(module)) return GATE_FS.has(last)
+  if (module === 'os' || module === 'vm' || module === 'dns' || module === 'dns/promises' || module === 'clipboardy' || module === 'rimraf' || module === 'del') return true
+  if (PROCESS_MODULES.has(module)) return true
+  if (module === 'zlib') return /(?:inflate|gunzip|unzip|brotliDecompress)/i.test(last)
+  if (NETWORK_MODULES.has(module)) return !NOT_REQUESTS.has(last.split('.').pop() ?? '')
+  if (module === 'process') return last === 'cwd'
+  return false
+}
+
+function gateCall(node: CallNode, ctx: RuleContext): void {
+  const program = gateFor(ctx)
+  if (!program || gate.get(program) === true) return
+  const callee = node.callee
+  let relevant = false
+  if (node.arguments.some((a) => a.type === 'Identifier' && a.name === 'eval')) relevant = true
+  else if (callee.type === 'Identifier') {
+    if (GATE_GLOBALS.has(callee.name)) relevant = true
+    else if (callee.name === 'require') relevant = node.arguments.length > 0 && ctx.staticString(node.arguments[0] as t.Node) === undefined
+    else if (callee.name === 'setTimeout' || callee.name === 'setInterval') relevant = !!node.arguments[0] && (node.arguments[0].type === 'StringLiteral' || node.arguments[0].type === 'BinaryExpression' || node.arguments[0].type === 'TemplateLiteral')
+    else {
+      const ref = ctx.moduleOf(callee)
+      relevant = !!ref && relevantModule(ref.module, ref.member)
+    }
+  } else if (callee.type === 'Import') {
+    relevant = ctx.staticString(node.arguments[0] as t.Node) === undefined
+  } else if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+    const ref = ctx.moduleOf(callee)
+    if (ref) relevant = relevantModule(ref.module, ref.member)
+    else {
+      const name = propName(callee, ctx)
+      const obj = callee.object
+      if (obj.type === 'Identifier' && (obj.name === 'Buffer' || obj.name === 'String')) relevant = name === 'from' ? node.arguments.length > 1 : name === 'fromCharCode' || name === 'fromCodePoint'
+      else if (obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) relevant = name === 'eval' || name === 'fetch' || name === 'Function'
+      else if (obj.type === 'Identifier' && obj.name === 'process') relevant = name === 'cwd'
+      else if (name !== undefined && GATE_STRONG_MEMBERS.test(name)) relevant = true
+      else if (callee.computed && obj.type === 'CallExpression') relevant = true // API obfuscation
+      else if (name !== undefined && SEND_METHODS.has(name) && obj.type === 'Identifier' && !ctx.moduleOf(obj)) relevant = /^(?:req|request|socket|client|ws|conn|connection|form|api|http|https|axios)$/i.test(obj.name)
+    }
+  } else {
+    relevant = true // (0, eval)(x), (a || b)(x), f()(x): not worth judging here
+  }
+  if (relevant) gate.set(program, true)
+}
+
+function emptyFlow(program: t.Program, ctx: RuleContext): FlowResult {
+  return { calls: 0, exec: [], network: [], files: [], taintOf: () => 0, describe: (n) => (n ? (ctx.staticString(n) ?? '*') : '*') }
+}
+
+const FS_MODULES = new Set(['fs', 'fs/promises', 'graceful-fs', 'fs-extra', 'original-fs', 'jsonfile'])
+const FS_READS = new Set(['readFileSync', 'readFile', 'createReadStream', 'readdirSync', 'readdir', 'opendir', 'opendirSync', 'readJson', 'readJsonSync', 'readJSON', 'readJSONSync', 'copyFile', 'copyFileSync', 'cp', 'cpSync', 'copy', 'copySync', 'readlink', 'readlinkSync', 'readv', 'readvSync'])
+const FS_PROBES = new Set(['existsSync', 'exists', 'statSync', 'stat', 'lstatSync', 'lstat', 'accessSync', 'access', 'pathExists', 'pathExistsSync'])
+const FS_WRITES = new Set(['writeFileSync', 'writeFile', 'appendFileSync', 'appendFile', 'createWriteStream', 'outputFile', 'outputFileSync', 'writeJson', 'writeJsonSync', 'outputJson', 'outputJsonSync'])
+const FS_MOVES = new Set(['renameSync', 'rename', 'copyFileSync', 'copyFile', 'move', 'moveSync', 'copy', 'copySync', 'cpSync', 'cp'])
+const PROCESS_MODULES = new Set(['child_process', 'execa', 'shelljs', 'cross-spawn', 'node:child_process'])
+const VM_FUNCTIONS = new Set(['runInThisContext', 'runInNewContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule', 'createScript'])
+/** Member reads that are still network handles. */
+const HANDLE_PROPS = new Set(['socket', 'connection', 'req', 'res', 'request', 'response', 'client', 'io', 'stream', 'body'])
+/** Methods that return the handle (or a promise of it) again. */
+const CHAINABLE = new Set(['on', 'once', 'addListener', 'prependListener', 'setEncoding', 'setTimeout', 'setHeader', 'setNoDelay', 'setKeepAlive', 'catch', 'finally', 'connect', 'open', 'set', 'header', 'type', 'send', 'query', 'field', 'attach'])
+const NOT_REQUESTS = new Set(['createSecureServer', 'createServer', 'Server', 'WebSocketServer', 'listen', 'Agent', 'isIP', 'isIPv4', 'isIPv6', 'STATUS_CODES', 'METHODS', 'globalAgent', 'isAxiosError', 'isCancel', 'CancelToken', 'setDefaultResultOrder', 'getServers', 'setServers', 'validateHeaderName', 'validateHeaderValue', 'maxHeaderSize', 'createSecureContext', 'checkServerIdentity', 'getCiphers', 'BlockList', 'SocketAddress', 'isAbsolute'])
+const SEND_METHODS = new Set(['write', 'end', 'send', 'emit', 'post', 'put', 'patch', 'get', 'request', 'connect', 'sendMessage', 'sendDocument', 'upload', 'fetch', 'submit'])
+const MUTATORS = new Set(['push', 'unshift', 'append', 'set', 'add', 'assign', 'splice', 'write', 'concat'])
+const SANITIZERS = /^(?:UTF8ToString|UTF16ToString|UTF32ToString|AsciiToString|UTF8ArrayToString|readLatin1String|digest|sign|signTransaction|signAllTransactions|signMessage|hash|hashSync|createHash|createHmac|hmac|sha1|sha256|sha512|md5|encrypt|fromSecretKey|fromSeed|createSign|test|includes|startsWith|endsWith|has|existsSync|statSync|size|keys|length)$/
+const OS_LABELS: Record<string, number> = {
+  hostname: L.HOSTNAME,
+  userInfo: L.USER | L.HOMEDIR,
+  networkInterfaces: L.NETIF,
+  homedir: L.HOMEDIR,
+  tmpdir: L.P_TMP,
+  platform: L.PLATFORM,
+  type: L.PLATFORM,
+  release: L.PLATFORM,
+  arch: L.PLATFORM,
+  version: L.PLATFORM,
+  machine: L.PLATFORM,
+  cpus: L.PLATFORM,
+  totalmem: L.PLATFORM,
+  freemem: L.PLATFORM,
+  uptime: L.PLATFORM,
+  loadavg: L.PLATFORM,
+  endianness: L.PLATFORM,
+}
+const ENV_LABELS: Record<string, number> = {
+  HOME: L.HOMEDIR,
+  USERPROFILE: L.HOMEDIR,
+  APPDATA: L.HOMEDIR,
+  LOCALAPPDATA: L.HOMEDIR,
+  HOMEPATH: L.HOMEDIR,
+  USER: L.USER,
+  USERNAME: L.USER,
+  LOGNAME: L.USER,
+  HOSTNAME: L.HOSTNAME,
+  COMPUTERNAME: L.HOSTNAME,
+  USERDOMAIN: L.HOSTNAME,
+  npm_package_name: L.PKG,
+  npm_package_version: L.PKG,
+  TMPDIR: L.P_TMP,
+  TEMP: L.P_TMP,
+  TMP: L.P_TMP,
+  PWD: L.CWD,
+  INIT_CWD: L.CWD,
+}
+const SECRET_ENV = /token|secret|passw|api_?key|private|credential|auth/i
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const INVISIBLE_RUN = /[\uFE00-\uFE0F\u200B-\u200D\u2060-\u2064\u{E0100}-\u{E01EF}\u{E0000}-\u{E007F}]{16}/u
+const ASSET_DIR = /(?:^|[/\\])(?:assets?|images?|img|icons?|flags|fonts|media)(?:[/\\]|$)/i
+const MAX_DEPTH = 60
+/** Files with more calls than this are analysed with a bounded fixpoint. */
+const HUGE_CALLS = 30_000
+/** Context-sensitive helper evaluations per file; past this, helpers' results are merged. */
+const CONTEXT_BUDGET = 20_000
+const MAX_ROUNDS = 8
+
+/** Operands of a chain of `+`, left to right, without recursion (minified code nests them thousands deep). */
+function plusLeaves(node: t.BinaryExpression): t.Node[] {
+  const out: t.Node[] = []
+  const stack: t.Node[] = [node]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.type === 'BinaryExpression' && n.operator === '+' && out.length + stack.length < 5000) {
+      stack.push(n.right, n.left)
+    } else {
+      out.push(n)
+    }
+  }
+  return out
+}
+
+function propName(node: t.MemberExpression | t.OptionalMemberExpression, ctx: RuleContext): string | undefined {
+  if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined
+  return ctx.staticString(node.property)
+}
+
+function isFn(node: t.Node | null | undefined): node is FnNode {
+  return !!node && FUNCTION_TYPES.has(node.type)
+}
+
+function patternIds(node: t.Node | null | undefined, out: t.Identifier[] = []): t.Identifier[] {
+  if (!node) return out
+  switch (node.type) {
+    case 'Identifier':
+      out.push(node)
+      break
+    case 'ObjectPattern':
+      for (const p of node.properties) patternIds(p.type === 'RestElement' ? p.argument : p.value, out)
+      break
+    case 'ArrayPattern':
+      for (const e of node.elements) patternIds(e, out)
+      break
+    case 'AssignmentPattern':
+      patternIds(node.left, out)
+      break
+    case 'RestElement':
+      patternIds(node.argument, out)
+      break
+    case 'TSParameterProperty':
+      patternIds(node.parameter, out)
+      break
+  }
+  return out
+}
+
+/** The identifier at the root of a member chain: `a` in `a.b[c].d`. */
+function rootId(node: t.Node): t.Identifier | undefined {
+  let n: t.Node = node
+  for (let i = 0; i < 50; i++) {
+    if (n.type === 'Identifier') return n
+    if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') n = n.object
+    else if (n.type === 'TSNonNullExpression' || n.type === 'ParenthesizedExpression') n = n.expression
+    else return undefined
+  }
+  return undefined
+}
+
+function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
+  const SCOPE = scopeKey
+  const scopeOfId = {
+    has: (id: t.Identifier) => (id as unknown as Record<symbol, Scope>)[SCOPE] !== undefined,
+    get: (id: t.Identifier) => (id as unknown as Record<symbol, Scope | undefined>)[SCOPE],
+    set: (id: t.Identifier, scope: Scope) => {
+      ;(id as unknown as Record<symbol, Scope>)[SCOPE] = scope
+    },
+  }
+  const globals = new Map<string, Sym>()
+  const calls: CallNode[] = []
+  const returns = new Map<FnNode, t.Node[]>()
+  const edges: Array<() => void> = []
+  const fnParamsScope = new Map<FnNode, Scope>()
+
+  // ---- one walk: scopes, declarations, identifiers' scopes, calls, returns, assignments
+  const root = new Scope(undefined, true)
+  const stack: Scope[] = [root]
+  const fnStack: FnNode[] = []
+  const current = () => stack[stack.length - 1]!
+  const declare = (scope: Scope, id: t.Identifier, init?: t.Node) => {
+    let sym = scope.vars.get(id.name)
+    if (!sym) {
+      sym = { name: id.name, taint: 0, fns: new Set(), inits: [], global: false, owner: scope.fn }
+      scope.vars.set(id.name, sym)
+    }
+    if (init) {
+      sym.inits.push(init)
+      if (isFn(init)) sym.fns.add(init)
+    }
+    scopeOfId.set(id, scope)
+    return sym
+  }
+  const pendingAssign: Array<[t.Identifier[], t.Node]> = []
+
+  walk(program, {
+    enter(node) {
+      if (FUNCTION_TYPES.has(node.type)) {
+        const fn = node as FnNode
+        if (fn.type === 'FunctionDeclaration' && fn.id) declare(current(), fn.id, fn)
+        const scope = new Scope(current(), true, fn)
+        if (fn.type === 'FunctionExpression' && fn.id) declare(scope, fn.id, fn)
+        fn.params.forEach((p, index) => {
+          for (const id of patternIds(p)) {
+            const sym = declare(scope, id)
+            if (p.type === 'Identifier' || (p.type === 'AssignmentPattern' && p.left.type === 'Identifier')) sym.param = { fn, index }
+          }
+        })
+        fnParamsScope.set(fn, scope)
+        stack.push(scope)
+        fnStack.push(fn)
+        if (fn.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') returns.set(fn, [fn.body])
+        return
+      }
+      if (BLOCK_SCOPE_TYPES.has(node.type)) {
+        const scope = new Scope(current(), false)
+        stack.push(scope)
+        if (node.type === 'CatchClause' && node.param) for (const id of patternIds(node.param)) declare(scope, id)
+        if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
+          // for (x of xs) / for (k in o): x carries xs
+          const target = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left
+          pendingAssign.push([patternIds(target), node.right])
+        }
+        return
+      }
+      switch (node.type) {
+        case 'VariableDeclaration': {
+          const scope = node.kind === 'var' ? current().fnScope() : current()
+          for (const d of node.declarations) {
+            const ids = patternIds(d.id)
+            for (const id of ids) declare(scope, id, d.id.type === 'Identifier' ? (d.init ?? undefined) : undefined)
+            if (d.init) pendingAssign.push([ids, d.init])
+          }
+          break
+        }
+        case 'ClassDeclaration':
+          if (node.id) declare(current(), node.id)
+          break
+        case 'ImportDeclaration':
+          for (const s of node.specifiers) declare(root, s.local)
+          break
+        case 'Identifier':
+          if (!scopeOfId.has(node)) scopeOfId.set(node, current())
+          break
+        case 'CallExpression':
+        case 'OptionalCallExpression':
+        case 'NewExpression':
+          calls.push(node)
+          break
+        case 'ReturnStatement': {
+          const fn = fnStack[fnStack.length - 1]
+          if (fn && node.argument) {
+            const list = returns.get(fn) ?? []
+            list.push(node.argument)
+            returns.set(fn, list)
+          }
+          break
+        }
+        case 'AssignmentExpression': {
+          if (node.left.type === 'Identifier' || node.left.type === 'ObjectPattern' || node.left.type === 'ArrayPattern') {
+            pendingAssign.push([patternIds(node.left), node.right])
+          } else {
+            const id = rootId(node.left)
+            if (id) pendingAssign.push([[id], node.right])
+          }
+          break
+        }
+      }
+    },
+    exit(node) {
+      if (FUNCTION_TYPES.has(node.type)) {
+        stack.pop()
+        fnStack.pop()
+      } else if (BLOCK_SCOPE_TYPES.has(node.type)) {
+        stack.pop()
+      }
+    },
+  })
+
+  const resolve = (id: t.Identifier): Sym => {
+    const known = (id as unknown as Record<symbol, Sym | undefined>)[symKey]
+    if (known) return known
+    const sym = resolveUncached(id)
+    ;(id as unknown as Record<symbol, Sym>)[symKey] = sym
+    return sym
+  }
+  const resolveUncached = (id: t.Identifier): Sym => {
+    let scope: Scope | undefined = scopeOfId.get(id)
+    while (scope) {
+      const sym = scope.vars.get(id.name)
+      if (sym) return sym
+      scope = scope.parent
+    }
+    let sym = globals.get(id.name)
+    if (!sym) {
+      sym = { name: id.name, taint: 0, fns: new Set(), inits: [], global: true }
+      globals.set(id.name, sym)
+    }
+    return sym
+  }
+
+  // Assignments recorded after the walk also feed `inits` of implicit globals and reassigned names.
+  for (const [ids, value] of pendingAssign) {
+    const syms = ids.map(resolve)
+    for (const sym of syms) {
+      if (ids.length === 1 && !sym.inits.includes(value)) sym.inits.push(value)
+      if (isFn(value)) sym.fns.add(value)
+    }
+    edges.push(() => {
+      const taint = taintOf(value)
+      for (const sym of syms) addTaint(sym, taint)
+    })
+  }
+  for (const [fn, values] of returns) {
+    for (const value of values) edges.push(() => addTaint(retSym(fn), taintOf(value)))
+  }
+  const lateEdges: Array<() => void> = []
+  let currentEdge = -1
+  const queued = new Uint8Array(0)
+  let inQueue: Uint8Array = queued
+  const queue: number[] = []
+  const readBy = (sym: Sym) => {
+    if (currentEdge < 0) return
+    ;(sym.readers ??= new Set()).add(currentEdge)
+  }
+  const wake = (sym: Sym) => {
+    if (!sym.readers) return
+    for (const r of sym.readers) {
+      if (!inQueue[r]) {
+        inQueue[r] = 1
+        queue.push(r)
+      }
+    }
+  }
+  const addTaint = (sym: Sym, taint: number) => {
+    if (taint === 0 || (sym.taint | taint) === sym.taint) return
+    sym.taint |= taint
+    version++
+    wake(sym)
+  }
+  const addFn = (sym: Sym, fn: FnNode) => {
+    if (sym.fns.has(fn)) return
+    sym.fns.add(fn)
+    wake(sym)
+  }
+  const paramSyms = (fn: FnNode, index?: number): Sym[] => {
+    const scope = fnParamsScope.get(fn)
+    if (!scope) return []
+    const params = index === undefined ? fn.params : fn.params.slice(index, index + 1)
+    return params.flatMap((p) => patternIds(p)).map((id) => scope.vars.get(id.name)!).filter(Boolean)
+  }
+  /** Functions an argument or callee denotes: a function expression, or a name bound to functions. */
+  const fnsOf = (node: t.Node | null | undefined): FnNode[] => {
+    if (!node) return []
+    if (isFn(node)) return [node]
+    if (node.type === 'Identifier') {
+      const sym = resolve(node)
+      readBy(sym)
+      return [...sym.fns]
+    }
+    return []
+  }
+
+  // ---- describing static text (paths, URLs, commands)
+  const describeCache = new Map<t.Node, string>()
+  const describe = (node: t.Node | null | undefined, depth = 0): string => {
+    if (!node) return '*'
+    const cached = describeCache.get(node)
+    if (cached !== undefined) return cached
+    describeCache.set(node, '*')
+    const text = describeUncached(node, depth)
+    const capped = text.length > 2000 ? text.slice(0, 2000) : text
+    describeCache.set(node, capped)
+    return capped
+  }
+  const describeUncached = (node: t.Node, depth: number): string => {
+    if (depth > 12) return '*'
+    // Concatenations and templates are folded piecewise (linear in their size): no whole-tree folding here.
+    if (node.type !== 'BinaryExpression' && node.type !== 'TemplateLiteral') {
+      const value = ctx.staticString(node)
+      if (value !== undefined) return value
+    }
+    switch (node.type) {
+      case 'BinaryExpression': {
+        if (node.operator !== '+') return '*'
+        let out = ''
+        for (const leaf of plusLeaves(node)) {
+          out += describe(leaf, depth + 1)
+          if (out.length > 2000) break
+        }
+        return out
+      }
+      case 'TemplateLiteral': {
+        let out = node.quasis[0]?.value.cooked ?? ''
+        node.expressions.forEach((e, i) => {
+          out += describe(e, depth + 1) + (node.quasis[i + 1]?.value.cooked ?? '')
+        })
+        return out
+      }
+      case 'ParenthesizedExpression':
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+        return describe(node.expression, depth + 1)
+      case 'AwaitExpression':
+        return describe(node.argument, depth + 1)
+      case 'LogicalExpression': {
+        const left = describe(node.left, depth + 1)
+        return left === '*' ? describe(node.right, depth + 1) : left
+      }
+      case 'ConditionalExpression': {
+        const yes = describe(node.consequent, depth + 1)
+        return yes === '*' ? describe(node.alternate, depth + 1) : yes
+      }
+      case 'Identifier': {
+        if (node.name === '__dirname' || node.name === '__filename') return '<pkg>'
+        const sym = resolve(node)
+        if (sym.inits.length === 1) return describe(sym.inits[0], depth + 1)
+        if (sym.inits.length === 0 && sym.param) {
+          // A parameter: what the (first) call site passes, e.g. registerAudit(path.join(dir, 'token'), url)
+          const site = callSitesOf(sym.param.fn)[0]
+          const arg = site?.arguments[sym.param.index]
+          if (arg && arg.type !== 'SpreadElement') return describe(arg as t.Node, depth + 1)
+        }
+        return '*'
+      }
+      case 'MemberExpression': {
+        const envName = envVarName(node)
+        if (envName !== undefined) {
+          const label = ENV_LABELS[envName] ?? 0
+          return label & L.HOMEDIR ? '~' : label & L.P_TMP ? '<tmp>' : '*'
+        }
+        if (propName(node, ctx) === 'homedir' && node.object.type === 'CallExpression') return '~' // os.userInfo().homedir
+        return '*'
+      }
+      case 'CallExpression': {
+        const ref = ctx.moduleOf(node.callee)
+        if (ref?.module === 'os' && ref.member === 'homedir') return '~'
+        if (ref?.module === 'os' && ref.member === 'tmpdir') return '<tmp>'
+        if (ref?.module === 'process' && ref.member === 'cwd') return '<cwd>'
+        if (node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier' && node.callee.object.name === 'process' && propName(node.callee, ctx) === 'cwd') return '<cwd>'
+        if (ref && (ref.module === 'path' || ref.module === 'upath') && /(?:^|\.)(?:join|resolve|normalize)$/.test(ref.member)) {
+          return node.arguments.map((a) => describe(a, depth + 1)).join('/')
+        }
+        if (node.callee.type === 'MemberExpression' && propName(node.callee, ctx) === 'join' && node.callee.object.type === 'ArrayExpression') {
+          const sep = node.arguments[0] ? ctx.staticString(node.arguments[0]) ?? '' : ','
+          return node.callee.object.elements.map((e) => describe(e, depth + 1)).join(sep)
+        }
+        if (node.callee.type === 'MemberExpression' && propName(node.callee, ctx) === 'concat') {
+          return describe(node.callee.object, depth + 1) + node.arguments.map((a) => describe(a, depth + 1)).join('')
+        }
+        return '*'
+      }
+      default:
+        return '*'
+    }
+  }
+
+  const envVarName = (node: t.MemberExpression | t.OptionalMemberExpression): string | undefined => {
+    const obj = node.object
+    if (obj.type !== 'MemberExpression' || !isProcessGlobal(obj.object) || propName(obj, ctx) !== 'env') return undefined
+    return propName(node, ctx) ?? '*'
+  }
+  const isProcessGlobal = (node: t.Node): boolean => node.type === 'Identifier' && node.name === 'process' && resolve(node).global
+
+  // ---- literal labels
+  const literalCache = new Map<string, number>()
+  const literalLabels = (text: string): number => {
+    if (text.length < 3) return 0
+    const key = text.length > 300 ? text.slice(0, 300) : text
+    const cached = literalCache.get(key)
+    if (cached !== undefined) return cached
+    let taint = 0
+    for (const target of classifyPath(text)) {
+      if (target.kind === 'wallet') taint |= L.P_WALLET
+      else if (target.kind === 'browser-store') taint |= L.P_BROWSER
+      else if (target.kind === 'browser-profile') taint |= L.P_PROFILE
+      else if (target.kind === 'credential') taint |= L.P_CRED
+      else if (target.kind === 'asset') taint |= L.P_ASSET
+    }
+    if (text.startsWith('~/') || text.startsWith('~\\')) taint |= L.HOMEDIR
+    if (text.includes('<tmp>')) taint |= L.P_TMP
+    if (text.length >= 62 && text.includes(BASE64_ALPHABET)) taint |= L.DECODED
+    if (text.length >= 16 && INVISIBLE_RUN.test(text)) taint |= L.DECODED | L.HIDDEN
+    if (ASSET_DIR.test(text)) taint |= L.P_ASSET
+    if (literalCache.size < 5000) literalCache.set(key, taint)
+    return taint
+  }
+
+  // ---- taint of expressions (memoised per round)
+  let memo = new Map<t.Node, number>()
+  const taintOf = (node: t.Node | null | undefined, depth = 0): number => {
+    if (!node) return 0
+    const cached = memo.get(node)
+    if (cached !== undefined) return cached
+    if (depth > MAX_DEPTH) return 0
+    memo.set(node, 0) // cycle guard
+    const value = taintUncached(node, depth + 1)
+    memo.set(node, value)
+    return value
+  }
+  const union = (nodes: ReadonlyArray<t.Node | null | undefined>, depth: number) => nodes.reduce((acc, n) => acc | taintOf(n, depth), 0)
+
+  const taintUncached = (node: t.Node, depth: number): number => {
+    switch (node.type) {
+      case 'Identifier': {
+        const sym = resolve(node)
+        readBy(sym)
+        if (node.name === '__dirname' || node.name === '__filename') return sym.global ? L.CWD : sym.taint
+        if (env && sym.owner === env.fn) return contextTaint(sym, depth)
+        return sym.taint
+      }
+      case 'StringLiteral':
+        return literalLabels(node.value)
+      case 'TemplateLiteral':
+        return union(node.expressions, depth) | literalLabels(describe(node))
+      case 'BinaryExpression': {
+        if (node.operator === '+') return union(plusLeaves(node), depth) | literalLabels(describe(node))
+        const base = taintOf(node.left, depth) | taintOf(node.right, depth)
+        return /^(?:[=!]==?|[<>]=?|instanceof|in)$/.test(node.operator) ? 0 : base & ~(L.NETOBJ | PATH_LABELS)
+      }
+      case 'LogicalExpression':
+        return taintOf(node.left, depth) | taintOf(node.right, depth)
+      case 'ConditionalExpression':
+        return taintOf(node.consequent, depth) | taintOf(node.alternate, depth)
+      case 'SequenceExpression':
+        return taintOf(node.expressions[node.expressions.length - 1], depth)
+      case 'ParenthesizedExpression':
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'TypeCastExpression':
+        return taintOf(node.expression, depth)
+      case 'AwaitExpression':
+      case 'SpreadElement':
+      case 'YieldExpression':
+        return taintOf(node.argument, depth)
+      case 'AssignmentExpression':
+        return taintOf(node.right, depth)
+      case 'ObjectExpression': {
+        let acc = 0
+        for (const p of node.properties) {
+          if (p.type === 'ObjectProperty') acc |= taintOf(p.value, depth) | (p.computed ? taintOf(p.key, depth) : 0)
+          else if (p.type === 'SpreadElement') acc |= taintOf(p.argument, depth)
+        }
+        return acc
+      }
+      case 'ArrayExpression':
+        return union(node.elements, depth)
+      case 'TaggedTemplateExpression':
+        return union(node.quasi.expressions, depth) | taintOf(node.tag, depth)
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        return memberTaint(node, depth)
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+        return callTaint(node, depth)
+      case 'UnaryExpression':
+        return node.operator === '-' || node.operator === '+' || node.operator === '~' ? taintOf(node.argument, depth) & ~(L.NETOBJ | PATH_LABELS) : 0
+      default:
+        return 0
+    }
+  }
+
+  const memberTaint = (node: t.MemberExpression | t.OptionalMemberExpression, depth: number): number => {
+    // process.env, process.env.X, process.platform
+    if (node.object.type === 'Identifier' && isProcessGlobal(node.object)) {
+      const name = propName(node, ctx)
+      if (name === 'env') return L.ENV
+      if (name === 'platform' || name === 'arch' || name === 'version' || name === 'versions') return L.PLATFORM
+      if (name === 'execPath') return 0
+      return 0
+    }
+    const envName = envVarName(node)
+    if (envName !== undefined) {
+      if (envName === '*') return L.ENVKEY | taintOf(node.property, depth)
+      return ENV_LABELS[envName] ?? (SECRET_ENV.test(envName) ? L.ENVKEY : 0)
+    }
+    const name = propName(node, ctx)
+    if (name === 'length' || name === 'publicKey' || name === 'size' || name === 'byteLength') return 0
+    let taint = taintOf(node.object, depth)
+    // A member of the environment is one variable, not the whole; a member of a network handle is
+    // data (`res.data`, `r.body`) unless it is a handle itself (`res.socket`).
+    taint &= ~L.ENV
+    if (!(name && HANDLE_PROPS.has(name))) taint &= ~L.NETOBJ
+    if (node.computed) taint |= taintOf(node.property, depth) & (PATH_LABELS | L.DECODED)
+    return taint
+  }
+
+  /** What a function returns, as a pseudo-symbol fed by edges from its return statements. */
+  const retSyms = new Map<FnNode, Sym>()
+  const retSym = (fn: FnNode): Sym => {
+    let sym = retSyms.get(fn)
+    if (!sym) {
+      sym = { name: '<return>', taint: 0, fns: new Set(), inits: [], global: false }
+      retSyms.set(fn, sym)
+    }
+    return sym
+  }
+  const returnTaint = (fn: FnNode, _depth: number): number => {
+    const sym = retSym(fn)
+    readBy(sym)
+    return sym.taint
+  }
+  /**
+   * Context sensitivity for helpers with several call sites: the result of `f(a, b)` is f's return
+   * expressions evaluated with f's parameters bound to this call's arguments (and f's locals
+   * re-evaluated from their initialisers), so that `normalizePath(x)` called with a network
+   * response in one place does not taint every other caller of it.
+   */
+  interface Env {
+    fn: FnNode
+    params: Map<Sym, number>
+    locals: Map<Sym, number>
+    parent: Env | undefined
+  }
+  let env: Env | undefined
+  let contextEvals = 0
+  /** Results of helpers per argument taints, valid while no symbol changed (`version`). */
+  const contextCache = new Map<FnNode, Map<string, { value: number; version: number }>>()
+  let version = 0
+  let envDepth = 0
+  const siteCount = new Map<FnNode, number>()
+  const callResult = (fn: FnNode, args: t.Node[], depth: number): number => {
+    let sites = siteCount.get(fn)
+    if (sites === undefined) {
+      sites = callSitesOf(fn).length
+      siteCount.set(fn, sites)
+    }
+    const insensitive = returnTaint(fn, depth)
+    if (insensitive === 0 || sites <= 1 || envDepth >= 3 || fn.params.length === 0 || !returns.has(fn) || contextEvals > CONTEXT_BUDGET) return insensitive
+    const scope = fnParamsScope.get(fn)
+    if (!scope) return insensitive
+    const params = new Map<Sym, number>()
+    let argsTaint = 0
+    fn.params.forEach((p, i) => {
+      const arg = args[i]
+      const taint = arg ? taintOf(arg.type === 'SpreadElement' ? (arg as t.SpreadElement).argument : arg, depth) : 0
+      argsTaint |= taint
+      for (const id of patternIds(p)) {
+        const sym = scope.vars.get(id.name)
+        if (sym) params.set(sym, taint)
+      }
+    })
+    // Only worth it when the merged result has labels that this call did not pass in.
+    if ((insensitive & ~argsTaint) === 0) return insensitive
+    contextEvals++
+    const key = fn.params.map((_, i) => params.get(scope.vars.get(patternIds(fn.params[i])[0]?.name ?? '')!) ?? 0).join(',')
+    const cacheKey = `${key}`
+    let byArgs = contextCache.get(fn)
+    if (!byArgs) contextCache.set(fn, (byArgs = new Map()))
+    const cached = byArgs.get(cacheKey)
+    if (cached !== undefined && cached.version === version) return cached.value
+    const saved = env
+    const savedMemo = memo
+    env = { fn, params, locals: new Map(), parent: saved }
+    envDepth++
+    memo = new Map()
+    let acc = 0
+    try {
+      for (const value of returns.get(fn) ?? []) acc |= taintOf(value, depth)
+    } finally {
+      env = saved
+      envDepth--
+      memo = savedMemo
+    }
+    byArgs.set(cacheKey, { value: acc, version })
+    return acc
+  }
+  const contextTaint = (sym: Sym, depth: number): number => {
+    const e = env!
+    const param = e.params.get(sym)
+    if (param !== undefined) return param
+    const known = e.locals.get(sym)
+    if (known !== undefined) return known
+    if (sym.inits.length === 0 || sym.param) return sym.taint & ~PARAM_SENSITIVE
+    e.locals.set(sym, 0) // cycle guard
+    let acc = 0
+    for (const init of sym.inits.slice(0, 8)) acc |= taintOf(init, depth)
+    e.locals.set(sym, acc)
+    return acc
+  }
+
+  /** What `resolve(x)` calls inside `new Promise(fn)` hand over, as a pseudo-symbol. */
+  const resolvedSyms = new Map<CallNode, Sym>()
+
+
+  const callTaint = (node: CallNode, depth: number): number => {
+    const callee = node.callee
+    const args = node.arguments as t.Node[]
+    const info = classify(node)
+    switch (info.kind) {
+      case 'os':
+        return OS_LABELS[info.member] ?? 0
+      case 'cwd':
+        return L.CWD
+      case 'network':
+        return L.NET | L.NETOBJ
+      case 'fs-read':
+        return readLabel(args[0], depth)
+      case 'fs-probe':
+        return 0
+      case 'decode':
+        return L.DECODED | union(args, depth)
+      case 'process':
+        return L.CMDOUT | commandLabels(node)
+      case 'require':
+        return info.member === 'package.json' ? L.PKG : info.member === 'dynamic' ? L.DYNREQ | taintOf(args[0], depth) : 0
+      case 'sanitizer':
+        return 0
+      case 'clipboard':
+        return L.CLIPBOARD
+      default:
+        break
+    }
+    // new Promise(resolve => … resolve(x))
+    if (node.type === 'NewExpression' && callee.type === 'Identifier' && callee.name === 'Promise') {
+      let acc = 0
+      for (const fn of fnsOf(args[0])) {
+        const [resolver] = paramSyms(fn, 0)
+        if (resolver) {
+          let sym = resolvedSyms.get(node)
+          if (!sym) {
+            const pseudo: Sym = { name: '<resolved>', taint: 0, fns: new Set(), inits: [], global: false }
+            sym = pseudo
+            resolvedSyms.set(node, pseudo)
+            for (const call of callsBySym.get(resolver) ?? []) lateEdges.push(() => addTaint(pseudo, taintOf(call.arguments[0] as t.Node)))
+          }
+          readBy(sym)
+          acc |= sym.taint
+        }
+      }
+      return acc
+    }
+    // local functions: what they return
+    let acc = 0
+    // path.join(home, '.config', 'solana', 'id.json'): the joined text names what the pieces do not
+    if (info.kind === 'other' && info.module !== undefined && (info.module === 'path' || info.module === 'upath') && /(?:^|\.)(?:join|resolve)$/.test(info.member)) {
+      acc |= literalLabels(describe(node))
+    }
+    const targets = fnsOf(callee)
+    for (const fn of targets) acc |= callResult(fn, args, depth)
+    if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+      const name = propName(callee, ctx)
+      if (name && SANITIZERS.test(name)) return 0
+      const fnArgs = args.filter((a) => isFn(a) || a.type === 'Identifier').flatMap((a) => fnsOf(a))
+      if (name === 'then' && fnArgs.length > 0) {
+        // .then(cb): a promise of what cb returns
+        for (const fn of fnArgs) acc |= returnTaint(fn, depth)
+        return acc
+      }
+      const recv = taintOf(callee.object, depth)
+      // Binary bodies (wasm modules, images) are not code that gets evaluated.
+      if (name === 'arrayBuffer' || name === 'blob' || name === 'bytes') return recv & ~(L.NET | L.NETOBJ)
+      // Results of calls on a network handle are data, except for the chainable handle methods.
+      acc |= name && CHAINABLE.has(name) ? recv : recv & ~L.NETOBJ
+      // .map(cb) / .catch(cb): what the callbacks return
+      for (const fn of fnArgs) acc |= returnTaint(fn, depth)
+    } else if (callee.type === 'Identifier' && SANITIZERS.test(callee.name)) {
+      return 0
+    }
+    if (targets.length === 0) acc |= union(args, depth)
+    return acc
+  }
+
+  /** The content label of a read: sensitive kinds from the path's taint or text; assets only from the text. */
+  const readLabel = (pathNode: t.Node | undefined, depth: number): number => {
+    const text = literalLabels(describe(pathNode))
+    return contentLabel((taintOf(pathNode, depth) & ~L.P_ASSET) | text)
+  }
+  const contentLabel = (pathTaint: number): number => {
+    let label = 0
+    if (pathTaint & L.P_WALLET) label |= L.WALLET
+    if (pathTaint & L.P_BROWSER) label |= L.BROWSER
+    // A project's own .env or config is not a stolen credential; one under the home directory is.
+    if (pathTaint & L.P_CRED && pathTaint & L.HOMEDIR) label |= L.CRED
+    if (pathTaint & L.P_ASSET) label |= L.ASSET
+    if (pathTaint & L.DROPPED) label |= L.DECODED
+    return label
+  }
+
+  const commandLabels = (node: CallNode): number => {
+    const text = describe(node.arguments[0] as t.Node)
+    let label = 0
+    if (/\b(?:whoami|id\s+-un|logname)\b/.test(text)) label |= L.USER
+    if (/\bhostname\b|\buname\s+-n\b/.test(text)) label |= L.HOSTNAME
+    if (/\b(?:ifconfig|ipconfig|getmac)\b|\bip\s+a/.test(text)) label |= L.NETIF
+    if (/\b(?:curl|wget|Invoke-WebRequest|iwr|irm)\b/.test(text)) label |= L.NET
+    if (/\b(?:pbpaste|Get-Clipboard|xclip|xsel|wl-paste)\b/.test(text)) label |= L.CLIPBOARD
+    if (/\b(?:cat|type|more)\s/.test(text)) label |= contentLabel(literalLabels(text))
+    return label
+  }
+
+  type CallInfo =
+    | { kind: 'os'; member: string }
+    | { kind: 'cwd' | 'network' | 'fs-read' | 'fs-probe' | 'fs-write' | 'fs-move' | 'decode' | 'process' | 'sanitizer' | 'clipboard' | 'eval' | 'function' | 'vm' | 'dns' | 'other'; member: string; module?: string }
+    | { kind: 'require'; member: string }
+  const classifyCache = new Map<CallNode, CallInfo>()
+  const classify = (node: CallNode): CallInfo => {
+    let info = classifyCache.get(node)
+    if (!info) {
+      info = classifyUncached(node)
+      classifyCache.set(node, info)
+    }
+    return info
+  }
+  const classifyUncached = (node: CallNode): CallInfo => {
+    const callee = node.callee
+    const args = node.arguments as t.Node[]
+    // eval and Function, also indirect: (0, eval)(x), globalThis.eval(x), Function.constructor, x.constructor.constructor
+    const evalLike = evalKind(callee)
+    if (evalLike) return { kind: evalLike, member: evalLike === 'eval' ? 'eval' : 'Function' }
+    if (callee.type === 'Import') return { kind: 'require', member: ctx.staticString(args[0]) === undefined ? 'dynamic' : 'static' }
+    const ref = ctx.moduleOf(callee)
+    if (callee.type === 'Identifier' && (callee.name === 'require' || callee.name === '__non_webpack_require__') && resolve(callee).global) {
+      const name = ctx.staticString(args[0])
+      if (name === undefined) return { kind: 'require', member: 'dynamic' }
+      return { kind: 'require', member: /(?:^|\/)package\.json$/.test(name) ? 'package.json' : 'static' }
+    }
+    if (ref) {
+      const member = ref.member.replace(/^promises\./, '').replace(/^default\./, '')
+      if (ref.module === 'os') return OS_LABELS[member] !== undefined ? { kind: 'os', member } : { kind: 'other', member }
+      if (ref.module === 'process' && member === 'cwd') return { kind: 'cwd', member }
+      if (FS_MODULES.has(ref.module)) {
+        if (FS_READS.has(member)) return { kind: 'fs-read', member, module: ref.module }
+        if (FS_PROBES.has(member)) return { kind: 'fs-probe', member, module: ref.module }
+        if (FS_WRITES.has(member)) return { kind: 'fs-write', member, module: ref.module }
+        if (FS_MOVES.has(member)) return { kind: 'fs-move', member, module: ref.module }
+        return { kind: 'other', member }
+      }
+      if (PROCESS_MODULES.has(ref.module) && (CHILD_PROCESS_FUNCTIONS.has(member) || ref.module !== 'child_process') && !/^(?:which|cd|echo|test|ls|pwd|mkdir|rm|cp|mv|cat|sed|grep|find|chmod|env|config)$/.test(member)) {
+        return { kind: 'process', member: ref.module === 'child_process' ? member : `${ref.module}${member ? `.${member}` : ''}`, module: ref.module }
+      }
+      if (ref.module === 'vm' && VM_FUNCTIONS.has(member.split('.').pop()!)) return { kind: 'vm', member }
+      if ((ref.module === 'dns' || ref.module === 'dns/promises') && /^(?:lookup|resolve\w*|reverse|Resolver\.\w+|promises\.\w+)$/.test(member)) return { kind: 'dns', member, module: ref.module }
+      if (ref.module === 'zlib' && /(?:inflate|gunzip|unzip|brotliDecompress)/i.test(member)) return { kind: 'decode', member }
+      if (ref.module === 'clipboardy' || ref.module === 'copy-paste') return /read|paste/i.test(member) || member === '' ? { kind: 'clipboard', member } : { kind: 'other', member }
+      if (NETWORK_MODULES.has(ref.module) && !NOT_REQUESTS.has(member.split('.').pop() ?? '') && ref.module !== 'dns' && ref.module !== 'dns/promises') {
+        return { kind: 'network', member: `${ref.module}${member ? `.${member}` : ''}`, module: ref.module }
+      }
+      if (ref.module === 'crypto' && /^(?:createHash|createHmac|createSign|sign|scryptSync|pbkdf2Sync|randomBytes|randomUUID)$/.test(member)) return { kind: 'sanitizer', member }
+      return { kind: 'other', member, module: ref.module }
+    }
+    if (callee.type === 'Identifier' && resolve(callee).global) {
+      if (callee.name === 'fetch' || callee.name === 'XMLHttpRequest' || callee.name === 'WebSocket' || callee.name === 'EventSource') return { kind: 'network', member: callee.name }
+      if (callee.name === 'atob') return { kind: 'decode', member: 'atob' }
+      if ((callee.name === 'setTimeout' || callee.name === 'setInterval') && args[0] && !isFn(args[0]) && args[0].type !== 'Identifier' && args[0].type !== 'MemberExpression') return { kind: 'eval', member: callee.name }
+    }
+    if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+      const name = propName(callee, ctx)
+      const obj = callee.object
+      if (obj.type === 'Identifier' && resolve(obj).global) {
+        if ((obj.name === 'globalThis' || obj.name === 'window' || obj.name === 'global' || obj.name === 'self') && name && ['fetch', 'XMLHttpRequest', 'WebSocket'].includes(name)) return { kind: 'network', member: name }
+        if (obj.name === 'Buffer' && name === 'from') {
+          const enc = args[1] ? ctx.staticString(args[1]) : undefined
+          if (enc === 'base64' || enc === 'hex' || enc === 'base64url') return { kind: 'decode', member: `Buffer.from(…, '${enc}')` }
+        }
+        if (obj.name === 'String' && (name === 'fromCharCode' || name === 'fromCodePoint') && args.some((a) => looksDecoding(a))) return { kind: 'decode', member: 'String.fromCharCode' }
+        if (obj.name === 'process' && name === 'cwd') return { kind: 'cwd', member: 'cwd' }
+        // A compiled wasm module is not the bytes it was fetched as; strings read from its memory are not the download.
+        if (obj.name === 'WebAssembly') return { kind: 'sanitizer', member: `WebAssembly.${name}` }
+        if (obj.name === 'module' && name === '_compile') return { kind: 'vm', member: 'module._compile' }
+      }
+      if (name === '_compile') return { kind: 'vm', member: '_compile' }
+      if (name && SANITIZERS.test(name)) return { kind: 'sanitizer', member: name }
+      // require(<computed>)[verb](…) and client instances: axios.create(), got.extend(), io(…)
+      if (name && /^(?:get|post|put|patch|request|delete|head)$/i.test(name)) {
+        // one level only: chains like a.get().get().get() must not recurse
+        const base = obj.type === 'CallExpression' ? obj : undefined
+        if (base && base.callee.type === 'Identifier' && base.callee.name === 'require' && base.arguments[0] && ctx.staticString(base.arguments[0] as t.Node) === undefined) return { kind: 'network', member: `<dynamic module>.${name}` }
+      }
+    }
+    // API obfuscation: <call with a computed argument>[<computed name>](…), e.g. r(d[1])[d[2]](url, data)
+    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && callee.computed && callee.property.type !== 'StringLiteral' && callee.property.type !== 'NumericLiteral') {
+      const obj = callee.object
+      const arg = obj.type === 'CallExpression' ? (obj.arguments[0] as t.Node | undefined) : undefined
+      if (obj.type === 'CallExpression' && arg && arg.type !== 'StringLiteral' && arg.type !== 'TemplateLiteral' && !ctx.moduleOf(obj.callee)) {
+        const name = ctx.staticString(arg)
+        const member = ctx.staticString(callee.property)
+        if (name === undefined || NETWORK_MODULES.has(name) || /^(?:get|post|put|patch|request)$/i.test(member ?? '')) return { kind: 'network', member: '<obfuscated API call>' }
+      }
+    }
+    return { kind: 'other', member: '' }
+  }
+
+  /** `parseInt(x, 16)`, `x ^ k`, bit shifts: the argument of fromCharCode decodes something. */
+  const looksDecoding = (node: t.Node): boolean => {
+    let found = false
+    let budget = 200
+    const visit = (n: t.Node | null | undefined) => {
+      if (!n || found || budget-- <= 0) return
+      if (n.type === 'BinaryExpression') {
+        if (n.operator === '^' || n.operator === '<<' || n.operator === '>>' || n.operator === '>>>') found = true
+        visit(n.left)
+        visit(n.right)
+      } else if (n.type === 'CallExpression') {
+        if (n.callee.type === 'Identifier' && n.callee.name === 'parseInt' && n.arguments[1] && ctx.staticString(n.arguments[1]) === undefined && n.arguments[1].type === 'NumericLiteral' && n.arguments[1].value === 16) found = true
+        if (n.callee.type === 'Identifier' && n.callee.name === 'parseInt' && n.arguments[1]?.type === 'NumericLiteral' && n.arguments[1].value === 16) found = true
+        n.arguments.forEach((a) => visit(a as t.Node))
+      } else if (n.type === 'ParenthesizedExpression' || n.type === 'SpreadElement') {
+        visit(n.type === 'SpreadElement' ? n.argument : n.expression)
+      } else if (n.type === 'UnaryExpression') {
+        visit(n.argument)
+      }
+    }
+    visit(node)
+    return found
+  }
+
+  const evalKind = (callee: t.Node, depth = 0): 'eval' | 'function' | undefined => {
+    if (depth > 8) return undefined
+    let c = callee
+    while (c.type === 'ParenthesizedExpression') c = c.expression
+    if (c.type === 'SequenceExpression') c = c.expressions[c.expressions.length - 1]!
+    if (c.type === 'Identifier') {
+      if (!resolve(c).global) {
+        // const e = eval; e(x)
+        const sym = resolve(c)
+        if (sym.inits.length === 1 && sym.inits[0]!.type !== c.type) return evalKind(sym.inits[0]!, depth + 1)
+        if (sym.inits.length === 1 && sym.inits[0]!.type === 'Identifier' && (sym.inits[0] as t.Identifier).name !== c.name) return evalKind(sym.inits[0]!, depth + 1)
+        return undefined
+      }
+      if (c.name === 'eval') return 'eval'
+      if (c.name === 'Function' || c.name === 'AsyncFunction') return 'function'
+      return undefined
+    }
+    if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') {
+      const name = propName(c, ctx)
+      if (name === 'eval' && c.object.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(c.object.name)) return 'eval'
+      if (name === 'Function' && c.object.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(c.object.name)) return 'function'
+      if (name === 'constructor') {
+        // Function.constructor, (function(){}).constructor, x.constructor.constructor
+        const o = c.object
+        if (o.type === 'Identifier' && o.name === 'Function') return 'function'
+        if (isFn(o)) return 'function'
+        if ((o.type === 'MemberExpression' || o.type === 'OptionalMemberExpression') && propName(o, ctx) === 'constructor') return 'function'
+      }
+    }
+    return undefined
+  }
+
+  let sitesByFn: Map<FnNode, CallNode[]> | undefined
+  function callSitesOf(fn: FnNode): CallNode[] {
+    if (!sitesByFn) {
+      sitesByFn = new Map()
+      for (const call of calls) {
+        const callee = call.callee
+        const targets = isFn(callee) ? [callee] : callee.type === 'Identifier' ? [...resolve(callee).fns] : []
+        for (const target of targets) {
+          const list = sitesByFn.get(target) ?? []
+          list.push(call)
+          sitesByFn.set(target, list)
+        }
+      }
+    }
+    return sitesByFn.get(fn) ?? []
+  }
+
+  // ---- calls by callee symbol, and the per-call edges
+  const callsBySym = new Map<Sym, CallNode[]>()
+  for (const call of calls) {
+    if (call.callee.type === 'Identifier') {
+      const sym = resolve(call.callee)
+      const list = callsBySym.get(sym) ?? []
+      list.push(call)
+      callsBySym.set(sym, list)
+    }
+  }
+
+  for (const call of calls) {
+    const callee = call.callee
+    const args = call.arguments as t.Node[]
+    // arguments into local functions' parameters; functions passed along
+    if (args.length > 0 && (callee.type === 'Identifier' || isFn(callee))) edges.push(() => {
+      const targets = fnsOf(callee)
+      for (const fn of targets) {
+        const scope = fnParamsScope.get(fn)
+        if (!scope) continue
+        fn.params.forEach((p, i) => {
+          const arg = args[i]
+          if (!arg) return
+          const syms = patternIds(p).map((id) => scope.vars.get(id.name)!).filter(Boolean)
+          const taint = arg.type === 'SpreadElement' ? taintOf(arg.argument) : taintOf(arg)
+          for (const sym of syms) {
+            addTaint(sym, taint)
+            for (const f of fnsOf(arg)) if (p.type === 'Identifier') addFn(sym, f)
+          }
+        })
+      }
+    })
+    // callbacks: what the callee hands to them
+    const fnArgs = args.filter((a) => isFn(a) || a.type === 'Identifier')
+    if (fnArgs.length > 0) {
+      edges.push(() => {
+        const info = classify(call)
+        let given = 0
+        if (info.kind === 'network' || info.kind === 'dns') given = L.NET | L.NETOBJ
+        else if (info.kind === 'process') given = L.CMDOUT | commandLabels(call)
+        else if (info.kind === 'fs-read') given = readLabel(args[0], 0)
+        else if (info.kind === 'clipboard') given = L.CLIPBOARD
+        else if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+          const recv = taintOf(callee.object)
+          given = recv
+          // socket.on('data', cb), client.on('message', cb): handlers of network handles receive network data
+          if (recv & L.NETOBJ) given |= L.NET
+        }
+        if (!given) return
+        for (const a of fnArgs) {
+          const fns = isFn(a) ? [a] : (fnsOf(a).length > 0 ? fnsOf(a) : [])
+          for (const fn of fns) for (const sym of paramSyms(fn)) addTaint(sym, given)
+        }
+      })
+    }
+    // mutators: a.push(x), form.append(k, x), Object.assign(t, x)
+    if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+      const name = propName(callee, ctx)
+      if (name && MUTATORS.has(name)) {
+        const id = rootId(callee.object)
+        if (id && !(callee.object.type === 'Identifier' && callee.object.name === 'Object')) {
+          const sym = resolve(id)
+          edges.push(() => addTaint(sym, union(args, 0) & ~L.NETOBJ))
+        } else if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && name === 'assign' && args[0]) {
+          const target = rootId(args[0])
+          if (target) {
+            const sym = resolve(target)
+            edges.push(() => addTaint(sym, union(args.slice(1), 0)))
+          }
+        }
+      }
+    }
+    // file writes with network or decoded data mark the path as a dropped payload
+    const kind = classify(call).kind
+    if (kind === 'fs-write' || kind === 'fs-move') edges.push(() => {
+      const info = classify(call)
+      if (info.kind === 'fs-write') {
+        const data = info.member === 'createWriteStream' ? pipedInto(call) : taintOf(args[1])
+        if (data & (L.NET | L.DECODED)) markDropped(args[0])
+      } else if (info.kind === 'fs-move') {
+        if (taintOf(args[0]) & L.DROPPED) markDropped(args[1])
+      }
+    })
+  }
+
+  function isInteresting(call: CallNode): boolean {
+    const kind = classify(call).kind
+    if (kind !== 'other' && kind !== 'sanitizer' && !(kind === 'require' && classify(call).member === 'static')) return true
+    return call.arguments.some((a) => a.type === 'Identifier' && a.name === 'eval')
+  }
+  const pipeCalls = calls.filter((c) => c.callee.type === 'MemberExpression' && propName(c.callee, ctx) === 'pipe')
+  /** Taint of what is piped into a write stream: `res.pipe(fs.createWriteStream(p))` or `res.pipe(ws)`. */
+  const pipedInto = (stream: CallNode): number => {
+    let acc = 0
+    for (const pipe of pipeCalls) {
+      const target = pipe.arguments[0] as t.Node | undefined
+      if (!target) continue
+      const direct = target === stream
+      const viaName = target.type === 'Identifier' && resolve(target).inits.includes(stream)
+      if (direct || viaName) acc |= taintOf((pipe.callee as t.MemberExpression).object)
+    }
+    return acc
+  }
+  const markDropped = (pathNode: t.Node | undefined) => {
+    if (!pathNode) return
+    const ids: t.Identifier[] = []
+    let budget = 100
+    const visit = (n: t.Node | null | undefined) => {
+      if (!n || budget-- <= 0) return
+      if (n.type === 'Identifier') ids.push(n)
+      else if (n.type === 'BinaryExpression') (visit(n.left), visit(n.right))
+      else if (n.type === 'TemplateLiteral') n.expressions.forEach((e) => visit(e))
+      else if (n.type === 'CallExpression') n.arguments.forEach((a) => visit(a as t.Node))
+      else if (n.type === 'ParenthesizedExpression') visit(n.expression)
+    }
+    visit(pathNode)
+    for (const id of ids) {
+      if (id.name === '__dirname' || id.name === '__filename') continue
+      addTaint(resolve(id), L.DROPPED)
+    }
+  }
+
+  if (!calls.some(isInteresting)) {
+    return { calls: calls.length, exec: [], network: [], files: [], taintOf: () => 0, describe: (n) => describe(n) }
+  }
+  // ---- fixpoint
+  // Every edge once, then only the edges that read a symbol that changed.
+  inQueue = new Uint8Array(edges.length)
+  for (let i = edges.length - 1; i >= 0; i--) {
+    queue.push(i)
+    inQueue[i] = 1
+  }
+  // Huge bundles (a compiler, a whole UI in one file) get one pass and a little more: their values
+  // merge through thousands of helpers, and a full fixpoint costs seconds.
+  const huge = calls.length > HUGE_CALLS
+  let budget = huge ? Math.ceil(edges.length * 1.5) : edges.length * MAX_ROUNDS + 1000
+  if (huge) contextEvals = CONTEXT_BUDGET + 1
+  while (queue.length > 0 && budget-- > 0) {
+    const i = queue.pop()!
+    inQueue[i] = 0
+    currentEdge = i
+    memo.clear()
+    edges[i]!()
+    if (lateEdges.length > 0) {
+      // edges discovered while evaluating (promise resolvers): run them from now on like the others
+      const grown = new Uint8Array(edges.length + lateEdges.length)
+      grown.set(inQueue)
+      inQueue = grown
+      for (const edge of lateEdges.splice(0)) {
+        edges.push(edge)
+        queue.push(edges.length - 1)
+        inQueue[edges.length - 1] = 1
+      }
+    }
+  }
+  currentEdge = -1
+  memo.clear()
+
+  // ---- events
+  const exec: ExecEvent[] = []
+  const network: NetworkEvent[] = []
+  const files: FileEvent[] = []
+  const unrefCalls = new Set<t.Node>()
+  for (const call of calls) {
+    if (call.callee.type === 'MemberExpression' && propName(call.callee, ctx) === 'unref') unrefCalls.add(call.callee.object)
+  }
+  const unrefNames = new Set<Sym>()
+  for (const node of unrefCalls) if (node.type === 'Identifier') unrefNames.add(resolve(node))
+
+  for (const call of calls) {
+    const info = classify(call)
+    const args = call.arguments as t.Node[]
+    switch (info.kind) {
+      case 'eval':
+        exec.push({ kind: 'exec', node: call, api: info.member, family: 'eval', taint: taintOf(args[0]), text: describe(args[0]) })
+        break
+      case 'function':
+        exec.push({ kind: 'exec', node: call, api: 'Function', family: 'eval', taint: union(args, 0), text: args.map((a) => describe(a)).join(', ') })
+        break
+      case 'vm':
+        exec.push({ kind: 'exec', node: call, api: `vm.${info.member}`, family: 'eval', taint: taintOf(args[0]), text: describe(args[0]) })
+        break
+      case 'require':
+        if (info.member === 'dynamic') exec.push({ kind: 'exec', node: call, api: call.callee.type === 'Import' ? 'import()' : 'require', family: 'require', taint: taintOf(args[0]), text: describe(args[0]) })
+        break
+      case 'process': {
+        const argv = args[1]?.type === 'ArrayExpression' ? args[1] : undefined
+        const optionsNode = (argv ? args[2] : args[1]?.type === 'ObjectExpression' ? args[1] : args[2]) as t.Node | undefined
+        const text = [describe(args[0]), ...(argv ? argv.elements.map((e) => describe(e)) : [])].join(' ')
+        const unref = unrefCalls.has(call) || [...unrefNames].some((s) => s.inits.includes(call))
+        exec.push({
+          kind: 'exec',
+          node: call,
+          api: info.member,
+          family: 'process',
+          taint: taintOf(args[0]) | (argv ? taintOf(argv) : 0),
+          programTaint: taintOf(args[0]),
+          text,
+          options: optionsOf(optionsNode, unref),
+          args: argv ? (argv.elements.filter(Boolean) as t.Node[]) : [],
+        })
+        break
+      }
+      case 'network':
+      case 'dns': {
+        const { urlText, url } = destination(call)
+        network.push({ kind: 'network', node: call, api: info.member, urlText, ...(url && { url }), taint: union(args, 0), dns: info.kind === 'dns' })
+        break
+      }
+      case 'fs-read':
+      case 'fs-probe': {
+        const pathText = describe(args[0])
+        const pathTaint = taintOf(args[0]) | literalLabels(pathText)
+        files.push({ kind: 'read', node: call, api: info.member, pathText, pathTaint, dataTaint: readLabel(args[0], 0), probe: info.kind === 'fs-probe' })
+        break
+      }
+      case 'fs-write': {
+        const pathText = describe(args[0])
+        const data = info.member === 'createWriteStream' ? pipedInto(call) : taintOf(args[1])
+        files.push({ kind: 'write', node: call, api: info.member, pathText, pathTaint: taintOf(args[0]) | literalLabels(pathText), dataTaint: data, probe: false })
+        break
+      }
+      default: {
+        // sends on network handles: req.write(x), socket.emit('e', x), ws.send(x)
+        const callee = call.callee
+        if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && SEND_METHODS.has(propName(callee, ctx) ?? '')) {
+          const recv = taintOf(callee.object)
+          if (recv & L.NETOBJ) {
+            // The handle's destination: const req = https.request(url, …); req.end(data)
+            const handle = rootId(callee.object)
+            const origin = handle ? resolve(handle).inits.find((n): n is CallNode => (n.type === 'CallExpression' || n.type === 'NewExpression') && classify(n).kind === 'network') : undefined
+            const where = origin ? destination(origin) : { urlText: '*' as string }
+            // form.submit(url): the form itself is what is sent
+            const own = propName(callee, ctx) === 'submit' ? recv & ~(L.NET | L.NETOBJ) : 0
+            network.push({ kind: 'network', node: call, api: `<network handle>.${propName(callee, ctx)}`, ...where, taint: union(args, 0) | own, dns: false })
+          }
+        }
+        // x.then(eval): a sink passed as a callback
+        if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && args.some((a) => a.type === 'Identifier' && a.name === 'eval' && resolve(a).global)) {
+          exec.push({ kind: 'exec', node: call, api: 'eval (as a callback)', family: 'eval', taint: taintOf(callee.object), text: '*' })
+        }
+      }
+    }
+  }
+
+  return { calls: calls.length, exec, network, files, taintOf: (n) => taintOf(n), describe: (n) => describe(n) }
+
+  function destination(call: CallNode): { urlText: string; url?: UrlParts } {
+    const args = call.arguments as t.Node[]
+    let first = args[0]
+    // request('GET', url) and sync-request('POST', url, …)
+    if (first && args[1] && /^(?:GET|POST|PUT|PATCH|DELETE|HEAD)$/i.test(ctx.staticString(first) ?? '')) first = args[1]
+    if (!first) return { urlText: '*' }
+    if (first.type === 'ObjectExpression') {
+      const prop = (name: string) => {
+        for (const p of first!.type === 'ObjectExpression' ? first!.properties : []) {
+          if (p.type === 'ObjectProperty' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === name) || (p.key.type === 'StringLiteral' && p.key.value === name))) return p.value
+        }
+        return undefined
+      }
+      const url = prop('url') ?? prop('uri') ?? prop('baseURL')
+      if (url) return withUrl(describe(url))
+      const host = prop('hostname') ?? prop('host')
+      if (host) {
+        const port = prop('port')
+        const path = prop('path')
+        return withUrl(`${prop('protocol') ? describe(prop('protocol')).replace(/:$/, '') : 'https'}://${describe(host)}${port ? `:${describe(port)}` : ''}${path ? describe(path) : ''}`)
+      }
+      return { urlText: '*' }
+    }
+    return withUrl(describe(first))
+  }
+  function withUrl(text: string): { urlText: string; url?: UrlParts } {
+    const url = parseUrl(text)
+    if (url) return { urlText: text, url }
+    // dns: a bare host name
+    if (/^[a-z0-9*._-]{1,253}$/i.test(text) && text.includes('.')) return { urlText: text, url: { scheme: 'dns', host: text.toLowerCase(), path: '' } }
+    return { urlText: text }
+  }
+  function optionsOf(node: t.Node | undefined, unref: boolean): ExecEvent['options'] {
+    const out = { detached: false, stdioIgnored: false, windowsHide: false, unref }
+    if (!node || node.type !== 'ObjectExpression') return out
+    for (const p of node.properties) {
+      if (p.type !== 'ObjectProperty' || p.computed) continue
+      const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : ''
+      if (key === 'detached') out.detached = p.value.type === 'BooleanLiteral' ? p.value.value : true
+      if (key === 'windowsHide') out.windowsHide = p.value.type === 'BooleanLiteral' ? p.value.value : true
+      if (key === 'stdio') {
+        const v = ctx.staticString(p.value)
+        if (v === 'ignore') out.stdioIgnored = true
+        else if (p.value.type === 'ArrayExpression') out.stdioIgnored = p.value.elements.every((e) => e && ctx.staticString(e) === 'ignore')
+      }
+    }
+    return out
+  }
+}
