@@ -18,6 +18,7 @@ import nonRegistryDependency from './non-registry-dependency.ts'
 import obfuscatedCode from './obfuscated-code.ts'
 import obfuscatedRequire from './obfuscated-require.ts'
 import remoteCodeExecution from './remote-code-execution.ts'
+import securityPlaceholder from './security-placeholder.ts'
 import selfPropagation from './self-propagation.ts'
 import shadyLinks from './shady-links.ts'
 import silentProcessExecution from './silent-process-execution.ts'
@@ -51,6 +52,7 @@ export const rules: readonly Rule[] = [
   obfuscatedCode,
   obfuscatedRequire,
   remoteCodeExecution,
+  securityPlaceholder,
   selfPropagation,
   shadyLinks,
   silentProcessExecution,
