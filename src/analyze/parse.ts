@@ -50,6 +50,9 @@ function optionsFor(sourceType: SourceType, plugins: ParserPlugin[]): ParserOpti
  * script (code that is not valid as a module, e.g. with `with` or octal escapes).
  */
 export function parseSource(path: string, text: string, packageType?: string): ParseResult {
+  // A recursive-descent parser spends seconds before overflowing its stack on extreme nesting.
+  const depth = bracketDepth(text)
+  if (depth > MAX_NESTING) return { ok: false, error: `brackets nest ${depth} levels deep, beyond the ${MAX_NESTING} the parser is given` }
   const full = parseWithLadder(path, text, packageType)
   if (full.ok) return { ok: true, ast: full.ast }
   // Code that stops parsing half-way (a truncated file, syntax Babel rejects but an engine may
@@ -95,6 +98,24 @@ function prefixBefore(text: string, position: number | undefined): { text: strin
   }
   const end = Math.max(text.lastIndexOf(';', position - 1), text.lastIndexOf('}', position - 1))
   return end > 0 ? { text: text.slice(0, end + 1), where: `column ${end + 2}` } : undefined
+}
+
+/** Deeper than any code a person or a bundler writes; attackers nest far deeper to crash parsers. */
+export const MAX_NESTING = 5000
+
+/** Maximum depth of (, [ and { in the text, strings and comments included: an upper bound, cheap. */
+function bracketDepth(text: string): number {
+  let depth = 0
+  let max = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) max = depth
+    } else if (c === 41 || c === 93 || c === 125) {
+      if (depth > 0) depth--
+    }
+  }
+  return max
 }
 
 function describeError(error: unknown): string {

@@ -55,6 +55,13 @@ describe('parseSource', () => {
     expect(requires(ast)).toEqual(['child_process'])
   })
 
+  it('refuses extreme nesting before the parser spends seconds overflowing its stack', () => {
+    const deep = `x = ${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    expect(parseSource('index.js', deep)).toEqual({ ok: false, error: expect.stringContaining('nest 100000 levels deep') })
+    const fine = `x = ${'['.repeat(200)}${']'.repeat(200)}`
+    expect(parseSource('index.js', fine).ok).toBe(true)
+  })
+
   it('parses TypeScript and TSX files', () => {
     expect(nodeTypes(parsed('a.ts', 'const f = <T,>(x: T): T => x; let y = <string>z'))).toContain('TSTypeAssertion')
     expect(nodeTypes(parsed('a.tsx', 'const el = <A<string> prop={x as number} />'))).toContain('TSAsExpression')
@@ -111,7 +118,8 @@ describe('parseSource', () => {
   })
 
   it('gives up on nesting deeper than the parser stack, without throwing', () => {
-    const result = parseSource('index.js', `x = ${'('.repeat(100_000)}1${')'.repeat(100_000)}`)
+    // Under the bracket limit but past this thread's stack: the parser's RangeError is caught.
+    const result = parseSource('index.js', `x = ${'('.repeat(4_000)}1${')'.repeat(4_000)}`)
     expect(result).toEqual({ ok: false, error: expect.stringMatching(/^parser gave up/) })
   })
 })
