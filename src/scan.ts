@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import pLimit from 'p-limit'
+import { correlatePackages } from './analyze/correlate.ts'
 import { analyzePackage } from './analyze/engine.ts'
 import { AnalysisPool, type Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
@@ -50,6 +51,8 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const npmOptions = { ...registryConfig, cache: join(cacheDir, '_cacache') }
   const resolved = await resolveTarget(options.target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false })
   const packages = await scanRefs(resolved.packages, { ...options, cacheDir, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
+  // Hand-offs between packages of the same tree (one stages a file, another reads and runs it).
+  correlatePackages(packages)
   return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
 }
 
