@@ -5,6 +5,8 @@ import { destinationOf } from '../src/analyze/sinks.ts'
 import { defineRule, type RuleContext, type Severity } from '../src/types.ts'
 
 const URL_IN_TEXT = /\b(?:https?|wss?|ftp):\/\/[^\s"'`<>]{3,300}/gi
+/** A host name given to a lookup or probe tool, which contacts it (by DNS at least). */
+const LOOKUP_COMMAND = /\b(?:nslookup|dig|host|ping|ping6|curl|wget|nc|ncat)\s+(?:-{1,2}[\w=.]{1,40}\s+){0,6}([A-Za-z0-9_*][A-Za-z0-9_.*-]{2,252})/
 
 /**
  * URLs that legitimate packages rarely contain: raw public IP addresses, out-of-band interaction /
@@ -64,7 +66,17 @@ export default defineRule({
       },
       'Program:exit'(program, ctx) {
         // Requests first, so that a URL both written and requested is reported once, as a request.
-        for (const event of flowOf(program, ctx).network) if (event.url) consider(event.urlText, event.node, ctx, true)
+        const flow = flowOf(program, ctx)
+        for (const event of flow.network) if (event.url) consider(event.urlText, event.node, ctx, true)
+        // Commands handed to a child process: `curl http://…`, `nslookup host.oast.site`, `ping -c1 …`
+        for (const event of flow.exec) {
+          if (event.family !== 'process') continue
+          const words = [event.text, ...(event.args ?? []).map((a) => ctx.staticString(a) ?? '*')].join(' ').slice(0, 10_000)
+          for (const m of words.matchAll(URL_IN_TEXT)) consider(m[0], event.node, ctx, true)
+          // `*` marks a part computed at run time (often the stolen data itself, as a subdomain)
+          const host = LOOKUP_COMMAND.exec(words)?.[1]?.replace(/^.*\*\.?/, '')
+          if (host && /\.[A-Za-z]{2,63}$/.test(host)) consider(`dns://${host}`, event.node, ctx, true)
+        }
         for (const [text, node] of mentions) consider(text, node, ctx, false)
       },
       StringLiteral(node) {
