@@ -46,6 +46,7 @@ interface BenchFlags {
   json?: string
   keepTemp: boolean
   snapshot: boolean
+  render?: string
 }
 
 interface TarsierReport {
@@ -83,9 +84,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--json <file>', 'also write every run’s raw figures as JSON')
     .option('--keep-temp', 'keep the temporary caches and projects (their path is printed)', false)
     .option('--no-snapshot', 'run the working tree in place instead of a copy taken at the start')
+    .option('--render <json>', 'measure nothing: print the table and write the Markdown file from the figures of an earlier --json')
     .parse(argv, { from: 'user' })
   const opts = program.opts<Omit<BenchFlags, 'nodesecure'> & { skipNodesecure: boolean }>()
   const flags: BenchFlags = { ...opts, nodesecure: !opts.skipNodesecure }
+
+  if (flags.render) {
+    await output(JSON.parse(await readFile(resolve(flags.render), 'utf8')) as BenchRun, flags)
+    return 0
+  }
 
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
   if (major < 22 || (major === 22 && minor < 18)) {
@@ -333,21 +340,26 @@ async function main(argv: string[]): Promise<number> {
     loadAtEnd: loadAverage(),
   }
 
-  const sections = [`## Tarsier on bench/${flags.tree} — ${flags.runs} run(s) per mode, load ${machine.loadAtStart.toFixed(1)}→${run.loadAtEnd.toFixed(1)} on ${machine.cores} cores (noisy when the machine is shared)`, resultsTable(modes)]
-  if (flags.tree === 'large-app') sections.push(targetsTable(run))
+  if (flags.json) await writeFile(resolve(flags.json), `${JSON.stringify(run, null, 2)}\n`)
+  await output(run, flags)
+  return 0
+}
+
+/** The Markdown table on stdout, and BENCHMARKS.md (keeping the notes below its marker). */
+async function output(run: BenchRun, flags: BenchFlags): Promise<void> {
+  const m = run.machine
+  const sections = [`## Tarsier on bench/${run.tree} — ${run.runsPerMode} run(s) per mode, load ${m.loadAtStart.toFixed(1)}→${run.loadAtEnd.toFixed(1)} on ${m.cores} cores (noisy when the machine is shared)`, resultsTable(run.modes)]
+  if (run.tree === 'large-app') sections.push(targetsTable(run))
   const ns = nodesecureTable(run)
   if (ns) sections.push(ns)
   process.stdout.write(`${sections.join('\n\n')}\n`)
-
-  if (flags.json) await writeFile(resolve(flags.json), `${JSON.stringify(run, null, 2)}\n`)
   if (flags.write) {
-    const output = resolve(flags.output)
-    const previous = await readFile(output, 'utf8').catch(() => undefined)
+    const file = resolve(flags.output)
+    const previous = await readFile(file, 'utf8').catch(() => undefined)
     const at = previous?.indexOf(NOTES_MARKER) ?? -1
-    await writeFile(output, benchmarksMarkdown(run, at >= 0 ? previous!.slice(at) : undefined))
-    log(`wrote ${output}`)
+    await writeFile(file, benchmarksMarkdown(run, at >= 0 ? previous!.slice(at) : undefined))
+    log(`wrote ${file}`)
   }
-  return 0
 }
 
 interface NodeSecureLocation {

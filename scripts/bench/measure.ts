@@ -33,8 +33,9 @@ export interface RunOptions {
 const GNU_TIME = '/usr/bin/time'
 let gnuTimeWorks: boolean | undefined
 
-/** How peak RSS will be measured on this machine. */
+/** How peak RSS will be measured on this machine (TARSIER_BENCH_RSS=proc forces polling). */
 export function rssSource(): RssSource {
+  if (process.env.TARSIER_BENCH_RSS === 'proc') return '/proc polling'
   if (gnuTimeWorks === undefined) {
     gnuTimeWorks = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0
   }

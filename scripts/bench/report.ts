@@ -154,7 +154,7 @@ export function errorList(modes: readonly ModeResult[]): string {
     for (const run of mode.runs) for (const e of new Set(run.errors)) counts.set(e, (counts.get(e) ?? 0) + 1)
     if (counts.size === 0) continue
     lines.push(`- ${mode.tool}, ${mode.label}:`)
-    for (const [error, n] of counts) lines.push(`  - ${error.length > 300 ? `${error.slice(0, 300)}…` : error}${n < mode.runs.length ? ` (in ${n} of ${mode.runs.length} runs)` : ''}`)
+    for (const [error, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  - ${error.length > 300 ? `${error.slice(0, 300)}…` : error}${n < mode.runs.length ? ` (in ${n} of ${mode.runs.length} runs)` : ''}`)
   }
   return lines.length > 0 ? lines.join('\n') : 'None.'
 }
@@ -190,7 +190,7 @@ package \`time\`) when it is installed, else by polling \`/proc\`.
 - Tarsier ${m.tarsierVersion} at commit \`${m.commit}\`${m.dirty ? ' **with uncommitted changes in the working tree**' : ''}; ${run.snapshotHash ? `the CLI measured is a copy of the working tree taken when the benchmark started (files hash \`${run.snapshotHash}\`)` : 'the CLI measured is the working tree, in place (`--no-snapshot`)'}${run.concurrency ? `, \`--concurrency ${run.concurrency}\`` : ''}
 - NodeSecure: ${run.nodesecure.skipped ? `not measured (${run.nodesecure.reason})` : `\`@nodesecure/scanner\` ${run.nodesecure.version} from \`${run.nodesecure.location}\`, \`workingDir\` on the same lockfile`}
 - peak RSS from ${m.rssSource}
-- **load**: 1-minute load average ${m.loadAtStart.toFixed(1)} at the start and ${run.loadAtEnd.toFixed(1)} at the end, ${loadRange(run.modes)} during the runs, on ${m.cores} cores. Other people's tests were running on the machine at the same time, so these wall times are noisy and pessimistic; compare runs taken together, not across days.
+- **load**: 1-minute load average ${m.loadAtStart.toFixed(1)} at the start and ${run.loadAtEnd.toFixed(1)} at the end, ${loadRange(run.modes)} during the runs, on ${m.cores} cores. ${loadNote(run)}
 
 ## Results
 
@@ -246,7 +246,19 @@ result at all.
 ${keptNotes ?? `${NOTES_MARKER}\n`}`
 }
 
+function runLoads(modes: readonly ModeResult[]): number[] {
+  return modes.flatMap((m) => m.runs.flatMap((r) => [r.loadBefore, r.loadAfter])).filter(Number.isFinite)
+}
+
 function loadRange(modes: readonly ModeResult[]): string {
-  const loads = modes.flatMap((m) => m.runs.flatMap((r) => [r.loadBefore, r.loadAfter])).filter(Number.isFinite)
+  const loads = runLoads(modes)
   return loads.length > 0 ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : 'unknown'
+}
+
+/** The benchmark alone keeps the load between the core count and about twice it (main thread, workers, I/O). */
+function loadNote(run: BenchRun): string {
+  const highest = Math.max(...runLoads(run.modes), run.machine.loadAtStart, run.loadAtEnd)
+  return highest > 2 * run.machine.cores
+    ? 'Other work was running on the machine at the same time (the benchmark alone keeps the load between the core count and twice it), so these wall times are noisy and pessimistic; compare runs taken together, not across days.'
+    : 'The load stayed about what the benchmark itself puts on the machine (its scans use every core), so little else was running; still, compare runs taken together, not across days.'
 }
