@@ -1,6 +1,6 @@
 import type * as t from '@babel/types'
 import type { BindingTable } from './bindings.ts'
-import { BufferValue, FunctionValue, Interpreter, Lazy, OutOfBudget, POISON, Scope, Thrown, Unknown, type Root, type Value } from './interpret.ts'
+import { BufferValue, FunctionValue, Interpreter, Lazy, OutOfBudget, patternNames, POISON, Scope, Thrown, Unknown, type Root, type Value } from './interpret.ts'
 import type { StaticValue } from './static-value.ts'
 import { walk } from './walk.ts'
 
@@ -406,29 +406,6 @@ function baseName(node: t.Node): string | undefined {
   let n: t.Node = node
   while (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'ParenthesizedExpression') n = n.type === 'ParenthesizedExpression' ? n.expression : n.object
   return n.type === 'Identifier' ? n.name : undefined
-}
-
-function patternNames(pattern: t.Node | null | undefined, out: (name: string) => void): void {
-  if (!pattern) return
-  switch (pattern.type) {
-    case 'Identifier':
-      out(pattern.name)
-      break
-    case 'AssignmentPattern':
-      patternNames(pattern.left, out)
-      break
-    case 'RestElement':
-      patternNames(pattern.argument, out)
-      break
-    case 'ArrayPattern':
-      for (const e of pattern.elements) patternNames(e, out)
-      break
-    case 'ObjectPattern':
-      for (const p of pattern.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out)
-      break
-    case 'MemberExpression':
-      break
-  }
 }
 
 function isFunctionNode(node: t.Node): boolean {

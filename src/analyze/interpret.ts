@@ -1182,7 +1182,7 @@ function collectHoisted(statements: readonly t.Statement[]): Hoisted {
     const node = stack.pop()!
     switch (node.type) {
       case 'VariableDeclaration':
-        if (node.kind === 'var') for (const d of node.declarations) patternNames(d.id, vars)
+        if (node.kind === 'var') for (const d of node.declarations) patternNames(d.id, (name) => vars.add(name))
         for (const d of node.declarations) if (d.init) stack.push(d.init)
         break
       case 'FunctionDeclaration':
@@ -1199,11 +1199,12 @@ function collectHoisted(statements: readonly t.Statement[]): Hoisted {
   return { vars: [...vars], functions }
 }
 
-export function patternNames(pattern: t.Node | null | undefined, out: Set<string>): void {
+/** Calls `out` with each name a binding pattern declares. */
+export function patternNames(pattern: t.Node | null | undefined, out: (name: string) => void): void {
   if (!pattern) return
   switch (pattern.type) {
     case 'Identifier':
-      out.add(pattern.name)
+      out(pattern.name)
       break
     case 'AssignmentPattern':
       patternNames(pattern.left, out)
