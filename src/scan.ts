@@ -6,10 +6,10 @@ import { AnalysisPool, type Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
-import { fetchPackage, type FetchOptions } from './fetch/fetch-package.ts'
+import { authFailureReason, fetchPackage, pacoteNetworkOptions, type FetchOptions } from './fetch/fetch-package.ts'
 import { readPackageSource, type PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
-import { loadRegistryConfig, type RegistryConfig } from './fetch/npm-config.ts'
+import { loadRegistryConfig, networkSettings, registryOf, type NetworkSettings, type RegistryConfig } from './fetch/npm-config.ts'
 import { resolveTarget } from './resolve/resolve-target.ts'
 import { ResultCache } from './result-cache.ts'
 import { TOOL_VERSION } from './version.ts'
@@ -32,6 +32,8 @@ export interface ScanOptions {
   threads?: number
   /** Time and memory per file and per worker. */
   budget?: Partial<Budget>
+  /** Retries and timeout of registry requests, over npm's `fetch-*` settings and the defaults. */
+  network?: Partial<NetworkSettings>
   /** Reuse analysis results of unchanged registry packages (default true). */
   resultCache?: boolean
   onProgress?: (event: ProgressEvent) => void
@@ -48,8 +50,10 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   options.onProgress?.({ phase: 'resolve' })
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const registryConfig = registryConfigFor(undefined, options.registry)
-  const npmOptions = { ...registryConfig, cache: join(cacheDir, '_cacache') }
-  const resolved = await resolveTarget(options.target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false })
+  const npmOptions = { ...registryConfig, ...pacoteNetworkOptions(networkSettings(registryConfig, options.network)), cache: join(cacheDir, '_cacache') }
+  const resolved = await resolveTarget(options.target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false }).catch((error: unknown) => {
+    throw explainResolveError(error, registryConfig)
+  })
   const packages = await scanRefs(resolved.packages, { ...options, cacheDir, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
   // Hand-offs between packages of the same tree (one stages a file, another reads and runs it).
   correlatePackages(packages)
@@ -65,7 +69,14 @@ export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOpt
   const analyzer: Analyzer = pool ? (ref, source, limits) => pool.analyze(ref, source, limits) : inProcessAnalyzer(options.rules!)
   const results = options.resultCache === false || options.rules ? undefined : new ResultCache(cacheDir)
   let done = 0
-  const fetchOptions: FetchOptions = { cacheDir, registryConfig, allowNonRegistry: options.allowNonRegistry ?? false, offline: options.offline ?? false, ...(options.limits && { limits: options.limits }) }
+  const fetchOptions: FetchOptions = {
+    cacheDir,
+    registryConfig,
+    allowNonRegistry: options.allowNonRegistry ?? false,
+    offline: options.offline ?? false,
+    network: networkSettings(registryConfig, options.network),
+    ...(options.limits && { limits: options.limits }),
+  }
   try {
     return await Promise.all(
       refs.map((ref) =>
@@ -80,6 +91,16 @@ export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOpt
   } finally {
     await pool?.close()
   }
+}
+
+/** A registry that refuses the resolution: say which registry and which `.npmrc` key to set. */
+function explainResolveError(error: unknown, config: RegistryConfig): unknown {
+  const e = error as Error & { code?: string; statusCode?: number; pkgid?: string; uri?: string }
+  if (e?.code !== 'E401' && e?.code !== 'E403') return error
+  const name = e.pkgid ? e.pkgid.replace(/(?<=.)@[^@]*$/, '') : ''
+  const registry = name ? registryOf(name, config) : (config.registry ?? '')
+  const explained = new Error(authFailureReason(registry, e.pkgid ? `the package document of ${name}` : 'the request', config, e.statusCode ?? Number(e.code.slice(1))))
+  return Object.assign(explained, { code: e.code })
 }
 
 function registryConfigFor(projectDir: string | undefined, registry: string | undefined): RegistryConfig {
@@ -120,7 +141,8 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
       stats: { files: 0, jsFiles: 0, bytes: 0 },
     }
   }
-  if (!analysis.budgetLimited && analysis.errors.length === 0) await results?.put(ref, analysis)
+  // A verification failure belongs to this download, not to the tarball: such results are not reused.
+  if (!analysis.budgetLimited && analysis.errors.length === 0 && !(outcome.source.kind === 'tarball-bytes' && outcome.source.fetchFailure)) await results?.put(ref, analysis)
   return scannedResult(base, analysis)
 }
 
@@ -147,7 +169,7 @@ function inProcessAnalyzer(rules: readonly Rule[]): Analyzer {
   return async (ref, source, limits) => {
     const contents = await readPackageSource(source, limits)
     const analysis = analyzePackage(
-      { ref, files: contents?.files ?? new Map(), ...(contents && { anomalies: contents.anomalies }), ...(source.kind === 'none' && { fetchFailure: source.fetchFailure }) },
+      { ref, files: contents?.files ?? new Map(), ...(contents && { anomalies: contents.anomalies }), ...((source.kind === 'none' || source.kind === 'tarball-bytes') && source.fetchFailure && { fetchFailure: source.fetchFailure }) },
       rules,
     )
     const name = analysis.manifest?.name

@@ -141,7 +141,8 @@ export interface FetchFailure {
   reason: string
   /** Not fetched by policy (git, remote, directory dependencies), as opposed to failed. */
   notFetched?: boolean
-  integrityMismatch?: { expected: string; actual?: string }
+  /** `retried`: a later download matched and was scanned; the mismatch is still evidence. */
+  integrityMismatch?: { expected: string; actual?: string; retried?: boolean }
 }
 
 export interface TarballAnomaly {

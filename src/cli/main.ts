@@ -18,6 +18,8 @@ interface ScanFlags {
   allowNonRegistry: boolean
   offline: boolean
   concurrency: number
+  fetchRetries?: number
+  fetchTimeout?: number
   progress: boolean
   color?: boolean
   all: boolean
@@ -48,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--allow-non-registry', 'also fetch and scan git, remote-URL and local-path dependencies', false)
     .option('--offline', 'use only the cache; never contact the registry', false)
     .option('--concurrency <n>', 'packages fetched at once', parsePositiveInt, 8)
+    .option('--fetch-retries <n>', 'retries of a failed registry download, with backoff (default: fetch-retries of .npmrc, else 2)', parseNonNegativeInt)
+    .option('--fetch-timeout <ms>', 'a registry request idle this long fails (default: fetch-timeout of .npmrc, else 60000)', parseMilliseconds)
     .option('--all', 'show low and info findings in the table too', false)
     .option('--no-dependencies', "scan only a directory's own files, not its dependency tree")
     .option('--no-result-cache', 'analyse every package again, even if the same rules already analysed the same tarball')
@@ -86,6 +90,7 @@ async function runScan(target: string, flags: ScanFlags): Promise<number> {
     allowNonRegistry: flags.allowNonRegistry,
     offline: flags.offline,
     concurrency: flags.concurrency,
+    network: { ...(flags.fetchRetries !== undefined && { retries: flags.fetchRetries }), ...(flags.fetchTimeout !== undefined && { timeoutMs: flags.fetchTimeout }) },
     rootOnly: !flags.dependencies,
     resultCache: flags.resultCache,
     ...(showProgress && { onProgress: progressLine }),
@@ -120,5 +125,17 @@ function parseOmit(value: string): Array<'dev' | 'optional'> {
 function parsePositiveInt(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected an integer from 1 to 64')
+  return n
+}
+
+function parseNonNegativeInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 20) throw new InvalidArgumentError('expected an integer from 0 to 20')
+  return n
+}
+
+function parseMilliseconds(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 100 || n > 3_600_000) throw new InvalidArgumentError('expected milliseconds from 100 to 3600000')
   return n
 }

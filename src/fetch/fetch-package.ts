@@ -4,7 +4,7 @@ import pacote from 'pacote'
 import type { FetchFailure, PackageRef } from '../types.ts'
 import type { PackageSourceData } from './package-source.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
-import type { RegistryConfig } from './npm-config.ts'
+import { authTokenKey, DEFAULT_NETWORK, redactUrl, registryOf, type NetworkSettings, type RegistryConfig } from './npm-config.ts'
 
 export interface FetchOptions {
   cacheDir: string
@@ -13,6 +13,7 @@ export interface FetchOptions {
   allowNonRegistry: boolean
   offline?: boolean
   limits?: ReadLimits
+  network?: NetworkSettings
 }
 
 /** The package's bytes (or where to read them), ready for analysis; or why it could not be had. */
@@ -26,6 +27,10 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Recor
   const allow = options.allowNonRegistry ? 'all' : 'none'
   return {
     ...options.registryConfig,
+    ...pacoteNetworkOptions(options.network ?? DEFAULT_NETWORK),
+    // fetchPackage retries itself, so that it sees every failed download (make-fetch-happen would
+    // retry a download that fails verification without a word).
+    retry: { retries: 0 },
     cache: join(options.cacheDir, '_cacache'),
     ignoreScripts: true,
     allowGit: allow,
@@ -37,6 +42,14 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Recor
     fullMetadata: false,
     ...(ref.integrity && { integrity: ref.integrity }),
     ...(ref.resolved && ref.source === 'registry' && { resolved: ref.resolved }),
+  }
+}
+
+/** Retry and timeout settings in the form npm-registry-fetch reads them (arborist passes them on too). */
+export function pacoteNetworkOptions(network: NetworkSettings): Record<string, unknown> {
+  return {
+    retry: { retries: network.retries, factor: network.retryFactor, minTimeout: network.retryMinTimeoutMs, maxTimeout: network.retryMaxTimeoutMs },
+    timeout: network.timeoutMs,
   }
 }
 
@@ -53,11 +66,75 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
     if (ref.source !== 'registry' && !options.allowNonRegistry) {
       return { ok: false, notFetched: true, reason: `${ref.source} dependency not fetched (${ref.resolved ?? ref.spec}); pass --allow-non-registry to scan it` }
     }
-    // pacote may call the handler again when it retries; each call collects the bytes afresh.
-    const bytes = await pacote.tarball.stream(ref.spec, (stream) => collectBytes(stream, limits.maxCompressedBytes), safePacoteOptions(options, ref))
-    return { ok: true, source: { kind: 'tarball-bytes', bytes } }
+    const network = options.network ?? DEFAULT_NETWORK
+    const download: Download = { mismatch: undefined }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const bytes = await downloadTarball(ref, options, limits, download)
+        if (!download.mismatch) return { ok: true, source: { kind: 'tarball-bytes', bytes } }
+        const failure = integrityFailure(download.mismatch, ref)
+        return { ok: true, source: { kind: 'tarball-bytes', bytes, fetchFailure: { ...failure, integrityMismatch: { ...failure.integrityMismatch!, retried: true } } } }
+      } catch (error) {
+        if (attempt >= network.retries || !isTransient(error)) throw error
+        await sleep(Math.min(network.retryMaxTimeoutMs, network.retryMinTimeoutMs * network.retryFactor ** attempt))
+      }
+    }
   } catch (error) {
-    return describeFetchError(error, ref)
+    return describeFetchError(error, ref, options.registryConfig)
+  }
+}
+
+interface Download {
+  /** The first download that failed verification, kept even when a later one matched. */
+  mismatch: IntegrityError | undefined
+}
+
+/**
+ * One pacote download. pacote calls the handler again when a download fails verification, and
+ * each call collects the bytes afresh. With both integrity and resolved URL known, its first call
+ * reads the local cache (a miss or a corrupt entry there is not the registry's doing); any later
+ * call is a download.
+ */
+async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: ReadLimits, download: Download): Promise<Uint8Array> {
+  let call = 0
+  const readsCacheFirst = Boolean(ref.integrity && ref.resolved)
+  return pacote.tarball.stream(
+    ref.spec,
+    async (stream) => {
+      const fromNetwork = call++ > 0 || !readsCacheFirst
+      try {
+        return await collectBytes(stream, limits.maxCompressedBytes)
+      } catch (error) {
+        if (fromNetwork && (error as IntegrityError).code === 'EINTEGRITY') download.mismatch ??= error as IntegrityError
+        throw error
+      }
+    },
+    safePacoteOptions(options, ref),
+  )
+}
+
+/** Failures that another attempt may not meet: server errors, throttling, timeouts, broken connections. */
+function isTransient(error: unknown): boolean {
+  const e = error as { code?: string; statusCode?: number; type?: string }
+  const status = e.statusCode ?? (/^E\d{3}$/.test(e.code ?? '') ? Number(e.code!.slice(1)) : undefined)
+  if (status !== undefined) return status >= 500 || status === 408 || status === 429
+  return isTimeout(e) || isCutOff(e)
+}
+
+function isCutOff(e: { code?: string }): boolean {
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'Z_BUF_ERROR', 'Z_DATA_ERROR', 'TAR_BAD_ARCHIVE'].includes(e.code ?? '')
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms))
+}
+
+type IntegrityError = Error & { code?: string; expected?: unknown; found?: unknown }
+
+function integrityFailure(e: IntegrityError, ref: PackageRef): FetchFailure {
+  return {
+    reason: `tarball does not match the lockfile integrity ${ref.integrity ?? ''}`.trim(),
+    integrityMismatch: { expected: String(e.expected ?? ref.integrity ?? ''), ...(e.found !== undefined && { actual: String(e.found) }) },
   }
 }
 
@@ -65,39 +142,46 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
  * Reads a stream to its end into one buffer. Past `max` bytes the rest is drained (so pacote
  * still checks the integrity of the whole) but not kept: the reader then sees a truncated archive.
  */
-async function collectBytes(stream: Readable, max: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = []
-  let length = 0
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (length + chunk.length <= max) chunks.push(chunk)
-    length += chunk.length
-  }
-  const kept = Math.min(length, max)
-  const out = new Uint8Array(kept)
-  let offset = 0
-  for (const c of chunks) {
-    out.set(c, offset)
-    offset += c.length
-  }
-  return out
+function collectBytes(stream: Readable, max: number): Promise<Uint8Array> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = []
+    let length = 0
+    // Listened to for the stream's whole life: pacote's streams can emit an error between chunks
+    // or after the end (a connection reset, a failed cache write), and an unheard one would crash.
+    stream.on('error', reject)
+    stream.on('data', (chunk: Buffer) => {
+      if (length + chunk.length <= max) chunks.push(chunk)
+      length += chunk.length
+    })
+    stream.on('end', () => {
+      const out = new Uint8Array(Math.min(length, max))
+      let offset = 0
+      for (const c of chunks) {
+        out.set(c, offset)
+        offset += c.length
+      }
+      resolvePromise(out)
+    })
+  })
 }
 
-function describeFetchError(error: unknown, ref: PackageRef): FetchOutcome {
-  const e = error as Error & { code?: string; statusCode?: number; expected?: unknown; found?: unknown; uri?: string }
+function describeFetchError(error: unknown, ref: PackageRef, config: RegistryConfig): FetchOutcome {
+  const e = error as Error & { code?: string; statusCode?: number; expected?: unknown; found?: unknown; uri?: string; type?: string }
+  const status = e.statusCode ?? (/^E\d{3}$/.test(e.code ?? '') ? Number(e.code!.slice(1)) : undefined)
+  if (status !== undefined && status >= 500) {
+    return { ok: false, reason: `the registry answered HTTP ${status} for ${ref.name}@${ref.version}, also on each retry` }
+  }
+  if (isTimeout(e)) return { ok: false, reason: `the registry did not answer in time for ${ref.name}@${ref.version} (${e.code ?? e.type}), also on each retry` }
   switch (e.code) {
     case 'EINTEGRITY':
-      return {
-        ok: false,
-        reason: `tarball does not match the lockfile integrity ${ref.integrity ?? ''}`.trim(),
-        integrityMismatch: { expected: String(e.expected ?? ref.integrity ?? ''), ...(e.found !== undefined && { actual: String(e.found) }) },
-      }
+      return { ok: false, ...integrityFailure(e, ref) }
     case 'E404':
       return { ok: false, reason: `${ref.name}@${ref.version} was not found in the registry (unpublished or never published)` }
     case 'ETARGET':
       return { ok: false, reason: `no version ${ref.version} of ${ref.name} in the registry` }
     case 'E401':
     case 'E403':
-      return { ok: false, reason: `the registry refused access to ${ref.name} (HTTP ${e.statusCode ?? e.code.slice(1)}): set its auth token in .npmrc` }
+      return { ok: false, reason: authFailureReason(registryOf(ref.name, config), `${ref.name}@${ref.version}`, config, status ?? 401) }
     case 'EALLOWGIT':
     case 'EALLOWREMOTE':
     case 'EALLOWDIRECTORY':
@@ -106,6 +190,19 @@ function describeFetchError(error: unknown, ref: PackageRef): FetchOutcome {
     case 'ENOTCACHED':
       return { ok: false, reason: `${ref.name}@${ref.version} is not in the cache and the scan is offline` }
     default:
+      if (isCutOff(e)) return { ok: false, reason: `the download of ${ref.name}@${ref.version} was cut off or corrupt (${e.code}), also on each retry` }
       return { ok: false, reason: `could not fetch ${ref.name}@${ref.version}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(error)}` }
   }
+}
+
+function isTimeout(e: { code?: string; type?: string }): boolean {
+  return ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EIDLETIMEOUT', 'ECONNECTIONTIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT'].includes(e.code ?? '') || e.type === 'request-timeout' || e.type === 'body-timeout'
+}
+
+/** Names the registry and the exact `.npmrc` key to set, and says whether a token was sent. */
+export function authFailureReason(registry: string, what: string, config: RegistryConfig, status: number): string {
+  const key = authTokenKey(registry)
+  const configured = config[key] !== undefined || config[key.replace(/_authToken$/, '_auth')] !== undefined
+  const advice = configured ? `the token configured as ${key} was refused; renew it in your .npmrc` : `it needs credentials: set ${key}=<token> in ~/.npmrc (or the project's .npmrc)`
+  return `the registry ${redactUrl(registry)} refused ${what} (HTTP ${status}): ${advice}`
 }

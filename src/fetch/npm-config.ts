@@ -10,7 +10,7 @@ export type RegistryConfig = Record<string, string>
 
 // Only keys that map packages to registries and authenticate to them. Nothing that names an
 // executable or a script (git, script-shell, node-options) is taken, whoever wrote the file.
-const KEPT_KEY = /^(?:registry|@[^:]+:registry|strict-ssl|ca|cafile|proxy|https-proxy|noproxy)$/
+const KEPT_KEY = /^(?:registry|@[^:]+:registry|strict-ssl|ca|cafile|proxy|https-proxy|noproxy|fetch-retries|fetch-retry-factor|fetch-retry-mintimeout|fetch-retry-maxtimeout|fetch-timeout)$/
 const AUTH_KEY_SUFFIX = /:(?:_authToken|_auth|username|_password|email|always-auth|certfile|keyfile)$/
 
 /**
@@ -37,7 +37,7 @@ export function loadRegistryConfig(projectDir: string | undefined, env: NodeJS.P
     const match = /^npm_config_(.+)$/i.exec(name)
     if (!match || value === undefined) continue
     const key = match[1]!.toLowerCase().replace(/_/g, '-')
-    if (key === 'registry' || /^@[^:]+:registry$/.test(key)) config[key] = value
+    if (key === 'registry' || /^@[^:]+:registry$/.test(key) || /^fetch-(?:retries|retry-factor|retry-mintimeout|retry-maxtimeout|timeout)$/.test(key)) config[key] = value
   }
   if (!config.registry!.endsWith('/')) config.registry += '/'
   if (config.cafile && !config.ca) {
@@ -69,6 +69,56 @@ function globalConfigFile(env: NodeJS.ProcessEnv): string[] {
 
 function expandEnv(value: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$\{([^${}]{1,200})\}/g, (whole, name: string) => env[name] ?? whole)
+}
+
+/** How hard to try a registry that fails or stalls: retries with exponential backoff, and an idle timeout. */
+export interface NetworkSettings {
+  retries: number
+  retryFactor: number
+  retryMinTimeoutMs: number
+  retryMaxTimeoutMs: number
+  /** A request (connection or body) idle for longer than this fails and is retried. */
+  timeoutMs: number
+}
+
+// Shorter than npm's (10 s then 60 s between attempts, 5 min idle): a scan fetches hundreds of
+// tarballs, and a package that cannot be had is reported as not scanned rather than awaited.
+export const DEFAULT_NETWORK: NetworkSettings = { retries: 2, retryFactor: 5, retryMinTimeoutMs: 1_000, retryMaxTimeoutMs: 30_000, timeoutMs: 60_000 }
+
+/** npm's `fetch-*` settings of the configuration, over the defaults, then explicit overrides. */
+export function networkSettings(config: RegistryConfig, overrides: Partial<NetworkSettings> = {}): NetworkSettings {
+  const number = (key: string, fallback: number): number => {
+    const value = Number(config[key])
+    return config[key] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback
+  }
+  return {
+    retries: number('fetch-retries', DEFAULT_NETWORK.retries),
+    retryFactor: number('fetch-retry-factor', DEFAULT_NETWORK.retryFactor),
+    retryMinTimeoutMs: number('fetch-retry-mintimeout', DEFAULT_NETWORK.retryMinTimeoutMs),
+    retryMaxTimeoutMs: number('fetch-retry-maxtimeout', DEFAULT_NETWORK.retryMaxTimeoutMs),
+    timeoutMs: number('fetch-timeout', DEFAULT_NETWORK.timeoutMs),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  }
+}
+
+/** The registry a package name is fetched from: its scope's registry, else the default one. */
+export function registryOf(name: string, config: RegistryConfig): string {
+  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined
+  return (scope && config[`${scope}:registry`]) || config.registry || DEFAULT_REGISTRY
+}
+
+/**
+ * The `.npmrc` key that holds the token for a registry, as npm derives it ("nerf dart"): the
+ * URL without protocol, credentials, query or file name, e.g. `//npm.acme.example/:_authToken`.
+ */
+export function authTokenKey(registry: string): string {
+  try {
+    const url = new URL(registry)
+    const path = url.pathname.endsWith('/') ? url.pathname : url.pathname.replace(/[^/]*$/, '')
+    return `//${url.host}${path}:_authToken`
+  } catch {
+    return `${registry}:_authToken`
+  }
 }
 
 /** Registry URL with credentials removed, safe to print. */

@@ -7,7 +7,8 @@ import { readTarball, type TarballContents } from './tarball-reader.ts'
 
 /** Where a package's files are read from: bytes fetched (and verified) by pacote, a local file, or disk. */
 export type PackageSourceData =
-  | { kind: 'tarball-bytes'; bytes: Uint8Array }
+  /** `fetchFailure` is set when the bytes were had only after a download that failed verification. */
+  | { kind: 'tarball-bytes'; bytes: Uint8Array; fetchFailure?: FetchFailure }
   | { kind: 'tarball-file'; path: string }
   | { kind: 'directory'; path: string }
   | { kind: 'none'; fetchFailure: FetchFailure }

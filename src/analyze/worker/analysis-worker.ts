@@ -12,7 +12,7 @@ export default async function analyze(task: AnalysisTask): Promise<AnalysisOutco
       ref: task.ref,
       files: contents?.files ?? new Map(),
       ...(contents && { anomalies: contents.anomalies }),
-      ...(task.source.kind === 'none' && { fetchFailure: task.source.fetchFailure }),
+      ...((task.source.kind === 'none' || task.source.kind === 'tarball-bytes') && task.source.fetchFailure && { fetchFailure: task.source.fetchFailure }),
       skipFiles: new Map(task.skipFiles),
       onFileStart: (path) => markFile(task.tracker, path),
     },
