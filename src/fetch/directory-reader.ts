@@ -7,24 +7,38 @@ import type { TarballContents } from './tarball-reader.ts'
 /** Folders of a project that are not its own code: dependencies are scanned through the tree. */
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn'])
 
+export interface ReadDirectoryOptions {
+  /**
+   * Also read the git hooks of the directory (`.git/hooks/*`, without the `.sample` stubs git
+   * creates): for the project being scanned, whose hooks run on checkout, merge, commit and push.
+   * Nothing else under `.git` is read.
+   */
+  gitHooks?: boolean
+}
+
 /**
  * Reads a package or project directory into memory with the same limits as a tarball. Symbolic
- * links are reported, never followed; `node_modules` and VCS folders are skipped.
+ * links are reported, never followed; `node_modules` and VCS folders are skipped (except the git
+ * hooks of a project, when asked).
  */
-export async function readDirectory(root: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<TarballContents> {
+export async function readDirectory(root: string, limits: ReadLimits = DEFAULT_LIMITS, options: ReadDirectoryOptions = {}): Promise<TarballContents> {
   const files = new Map<string, PackageFile>()
   const anomalies: TarballAnomaly[] = []
   let unpackedBytes = 0
-  const queue: Array<{ dir: string; rel: string; depth: number }> = [{ dir: root, rel: '', depth: 0 }]
+  const queue: Array<{ dir: string; rel: string; depth: number; onlyFiles?: (name: string) => boolean }> = [{ dir: root, rel: '', depth: 0 }]
+  if (options.gitHooks) queue.push({ dir: join(root, '.git', 'hooks'), rel: '.git/hooks', depth: 2, onlyFiles: (name) => !name.endsWith('.sample') })
   while (queue.length > 0) {
-    const { dir, rel, depth } = queue.shift()!
+    const { dir, rel, depth, onlyFiles } = queue.shift()!
     let entries
     try {
       entries = await readdir(dir, { withFileTypes: true })
     } catch (error) {
+      // A project without .git (or with a .git file: a worktree or submodule) simply has no hooks here.
+      if (onlyFiles) continue
       anomalies.push({ kind: 'corrupt', path: rel, detail: `cannot read directory: ${(error as Error).message}` })
       continue
     }
+    if (onlyFiles) entries = entries.filter((e) => !e.isDirectory() && onlyFiles(e.name))
     entries.sort((a, b) => (a.name < b.name ? -1 : 1))
     for (const entry of entries) {
       const path = rel ? `${rel}/${entry.name}` : entry.name

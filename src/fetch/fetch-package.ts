@@ -61,7 +61,8 @@ export function pacoteNetworkOptions(network: NetworkSettings): Record<string, u
 export async function fetchPackage(ref: PackageRef, options: FetchOptions): Promise<FetchOutcome> {
   const limits = options.limits ?? DEFAULT_LIMITS
   try {
-    if (ref.directory) return { ok: true, source: { kind: 'directory', path: ref.directory } }
+    // The project being scanned: its git hooks are its code too (dependencies' are not)
+    if (ref.directory) return { ok: true, source: { kind: 'directory', path: ref.directory, ...(ref.source === 'root' && { gitHooks: true }) } }
     if (ref.tarballPath) return { ok: true, source: { kind: 'tarball-file', path: ref.tarballPath } }
     if (ref.source !== 'registry' && !options.allowNonRegistry) {
       return { ok: false, notFetched: true, reason: `${ref.source} dependency not fetched (${ref.resolved ?? ref.spec}); pass --allow-non-registry to scan it` }

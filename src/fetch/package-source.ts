@@ -10,7 +10,7 @@ export type PackageSourceData =
   /** `fetchFailure` is set when the bytes were had only after a download that failed verification. */
   | { kind: 'tarball-bytes'; bytes: Uint8Array; fetchFailure?: FetchFailure }
   | { kind: 'tarball-file'; path: string }
-  | { kind: 'directory'; path: string }
+  | { kind: 'directory'; path: string; gitHooks?: boolean }
   | { kind: 'none'; fetchFailure: FetchFailure }
 
 /** Reads a package's files into memory from its source; undefined when there is nothing to read. */
@@ -21,7 +21,7 @@ export async function readPackageSource(source: PackageSourceData, limits?: Read
     case 'tarball-file':
       return readTarball(createReadStream(source.path), limits)
     case 'directory':
-      return readDirectory(source.path, limits)
+      return readDirectory(source.path, limits, { gitHooks: source.gitHooks ?? false })
     case 'none':
       return undefined
   }

@@ -45,6 +45,33 @@ describe('readDirectory', () => {
     expect([...contents.files.keys()].sort()).toEqual(['index.js', 'packages/a/index.js'])
   })
 
+  it('reads the git hooks of a project when asked, and nothing else under .git', async () => {
+    await put({
+      'index.js': 'x',
+      '.git/config': '[core]',
+      '.git/HEAD': 'ref: refs/heads/main',
+      '.git/hooks/post-checkout': '#!/bin/sh\nnode tools/x.js\n',
+      '.git/hooks/pre-commit.sample': '#!/bin/sh\n',
+      '.git/hooks/nested/deeper': 'x',
+      '.git/objects/ab/cdef': 'blob',
+      'packages/a/.git/hooks/pre-push': 'nested repository: not the project',
+    })
+    const contents = await readDirectory(root, DEFAULT_LIMITS, { gitHooks: true })
+    expect([...contents.files.keys()].sort()).toEqual(['.git/hooks/post-checkout', 'index.js'])
+    expect(contents.anomalies).toEqual([])
+    // dependencies and other directories: no hooks
+    expect([...(await readDirectory(root)).files.keys()]).toEqual(['index.js'])
+  })
+
+  it('reads a project without .git, or with a .git file (worktree), without complaint', async () => {
+    await put({ 'index.js': 'x' })
+    expect((await readDirectory(root, DEFAULT_LIMITS, { gitHooks: true })).anomalies).toEqual([])
+    await put({ '.git': 'gitdir: /elsewhere/.git/worktrees/x' })
+    const contents = await readDirectory(root, DEFAULT_LIMITS, { gitHooks: true })
+    expect([...contents.files.keys()].filter((p) => p.startsWith('.git/'))).toEqual([])
+    expect(contents.anomalies).toEqual([])
+  })
+
   it('reports symbolic links without following them', async () => {
     await put({ 'index.js': 'x', 'real/secret.js': 'inside' })
     await symlink('/etc', join(root, 'etc-link'))
