@@ -31,6 +31,10 @@ export interface PackageRef {
   /** Absolute directory to read from disk instead of fetching (root project, links, `.tgz` targets use `tarballPath`). */
   directory?: string
   tarballPath?: string
+  /** 1-based line of the package's entry in the lockfile (yarn, pnpm and bun lockfiles). */
+  lockfileLine?: number
+  /** Package names from a direct dependency of the root (or a workspace member) to this package, along a shortest path. */
+  path?: string[]
 }
 
 /** A file of a package as read into memory. */

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import npa from 'npm-package-arg'
 import type { PackageRef, TargetKind } from '../types.ts'
+import { isOtherLockfile, OTHER_LOCKFILE_NAMES, readLockfileAt } from './lockfiles/index.ts'
 import { loadTree, packagesOfTree, type TreeMode } from './npm-tree.ts'
+import { UsageError } from './usage-error.ts'
+
+export { UsageError }
 
 export interface ResolvedTarget {
   kind: TargetKind
@@ -23,8 +27,6 @@ export interface ResolveOptions {
   rootOnly?: boolean
 }
 
-export class UsageError extends Error {}
-
 const LOCKFILE_NAMES = ['package-lock.json', 'npm-shrinkwrap.json']
 const TARBALL = /\.(?:tgz|tar\.gz|tar)$/
 
@@ -40,6 +42,7 @@ export async function resolveTarget(target: string, options: ResolveOptions): Pr
     if (stat.isDirectory()) return resolveDirectory(path, options)
     if (TARBALL.test(path)) return { kind: 'tarball', target: path, packages: [tarballRef(path)], warnings: [] }
     if (basename(path) === 'package.json') return resolveDirectory(dirname(path), options)
+    if (isOtherLockfile(path)) return resolveOtherLockfile(path, options)
     if (path.endsWith('.json')) return resolveLockfile(path, options)
     throw new UsageError(`${target}: not a project directory, lockfile, package.json or .tgz file`)
   }
@@ -48,16 +51,20 @@ export async function resolveTarget(target: string, options: ResolveOptions): Pr
 }
 
 function looksLikePath(target: string): boolean {
-  return target.startsWith('.') || target.startsWith('/') || target.includes('\\') || TARBALL.test(target) || target.endsWith('.json')
+  return target.startsWith('.') || target.startsWith('/') || target.includes('\\') || TARBALL.test(target) || target.endsWith('.json') || isOtherLockfile(target)
 }
 
 async function resolveDirectory(dir: string, options: ResolveOptions): Promise<ResolvedTarget> {
-  const lockfile = LOCKFILE_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p))
+  // npm's lockfiles first, then yarn, pnpm and bun: the first one found is read, the others named.
+  const lockfiles = [...LOCKFILE_NAMES, ...OTHER_LOCKFILE_NAMES].map((n) => join(dir, n)).filter((p) => existsSync(p))
+  const lockfile = lockfiles[0]
   const root = rootRef(dir)
   if (options.rootOnly) return { kind: 'package-directory', target: dir, projectDir: dir, packages: [root], warnings: [] }
   if (lockfile) {
-    const resolved = await resolveLockfile(lockfile, options)
-    return { ...resolved, target: dir, packages: [root, ...resolved.packages] }
+    const resolved = isOtherLockfile(lockfile) ? await resolveOtherLockfile(lockfile, options) : await resolveLockfile(lockfile, options)
+    const unused = lockfiles.slice(1).map((p) => basename(p))
+    const warnings = unused.length > 0 ? [`several lockfiles: ${basename(lockfile)} was read, not ${unused.join(', ')}`, ...resolved.warnings] : resolved.warnings
+    return { ...resolved, target: dir, packages: [root, ...resolved.packages], warnings }
   }
   if (existsSync(join(dir, 'node_modules'))) {
     const tree = await loadTree(dir, 'actual', options)
@@ -98,6 +105,12 @@ async function resolveLockfile(lockfile: string, options: ResolveOptions): Promi
   } finally {
     if (temp) await rm(temp, { recursive: true, force: true })
   }
+}
+
+/** A `yarn.lock`, `pnpm-lock.yaml` or `bun.lock`, read by Tarsier's own readers (src/resolve/lockfiles). */
+async function resolveOtherLockfile(lockfile: string, options: ResolveOptions): Promise<ResolvedTarget> {
+  const { packages, warnings } = await readLockfileAt(lockfile)
+  return { kind: 'lockfile', target: lockfile, projectDir: dirname(lockfile), packages: selected(packages, options), warnings }
 }
 
 /** A registry spec is scanned as the tree a project depending on it alone would install. */

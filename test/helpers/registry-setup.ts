@@ -26,6 +26,26 @@ declare module 'vitest' {
 const MIN_NODE_MAJOR = 22 // Verdaccio 6
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const registry = await startTestRegistry()
+  project.provide('registryUrl', registry.registryUrl)
+  project.provide('publishedPackages', registry.published)
+  return registry.stop
+}
+
+export interface TestRegistry {
+  /** `http://127.0.0.1:<port>/`, with a trailing slash. */
+  registryUrl: string
+  /** Every fixture package published to it, as `name@version`. */
+  published: string[]
+  /** Stops Verdaccio and removes its storage. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts Verdaccio on a free port of 127.0.0.1 with every fixture package published; also used
+ * outside Vitest (scripts/generate-lockfile-fixtures.ts).
+ */
+export async function startTestRegistry(): Promise<TestRegistry> {
   const major = Number(process.versions.node.split('.')[0])
   if (major < MIN_NODE_MAJOR) {
     throw new Error(`the integration tests need Node >= ${MIN_NODE_MAJOR} (Verdaccio 6); this is ${process.version}. Run them with \`npm test\`, which uses the project's node devDependency.`)
@@ -52,10 +72,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // The setup itself must never run a fixture's scripts (npm publish/pack run prepack, publish…).
     const markers = await listDir(markerDir)
     if (markers.length > 0) throw new Error(`publishing the fixtures ran their scripts: ${markers.join(', ')} in ${markerDir}`)
-
-    project.provide('registryUrl', registryUrl)
-    project.provide('publishedPackages', published)
-    return teardown
+    return { registryUrl, published, stop: teardown }
   } catch (error) {
     await teardown()
     throw error
