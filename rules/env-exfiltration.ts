@@ -1,5 +1,5 @@
 import type * as t from '@babel/types'
-import { isNetworkCall, isWholeProcessEnv, NETWORK_MODULES } from '../src/analyze/sinks.ts'
+import { isNetworkCall, isWholeProcessEnv, NETWORK_MODULES, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type RuleContext } from '../src/types.ts'
 
 /** Methods that put data on an open request or socket. */
@@ -19,7 +19,7 @@ export default defineRule({
     let pendingSends: t.CallExpression[] = []
 
     const report = (node: t.Node, ctx: RuleContext, how: string) => {
-      const when = ctx.file?.entryKind === 'install' ? ` It runs at install time (${ctx.file.installScripts.join(', ')}).` : ''
+      const when = ctx.file && (ctx.file.entryKind === 'install' || ctx.file.runs) ? whenRuns(ctx.file) : ''
       context.report({ node, message: `The whole process.env ${how}: every token, key and password in the environment leaves the machine.${when}` })
     }
 

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { CHILD_PROCESS_FUNCTIONS } from '../src/analyze/sinks.ts'
+import { describeTrigger } from '../src/analyze/project/triggers.ts'
 import { inspectShellCommand } from '../src/analyze/shell-command.ts'
 import { defineRule, type RuleContext, type Severity } from '../src/types.ts'
 
@@ -18,14 +19,17 @@ export default defineRule({
       if (!ref || ref.module !== 'child_process' || !CHILD_PROCESS_FUNCTIONS.has(ref.member)) return
       const command = commandOf(node, ref.member, ctx)
       const shell = command === undefined ? undefined : inspectShellCommand(command)
-      const severity: Severity = shell ? (shell.kind === 'network' ? 'high' : 'critical') : 'medium'
-      const scripts = file.installScripts.join(', ')
+      // A project's dev server, build or test script starting programs is ordinary; only what they fetch matters there.
+      const projectScript = file.runs !== undefined && file.runs !== 'npm-install'
+      if (projectScript && !shell) return
+      const severity: Severity = shell ? (shell.kind === 'network' ? (projectScript ? 'medium' : 'high') : 'critical') : 'medium'
+      const when = file.runs ? `, from code that runs ${describeTrigger(file.runs)}.` : `, from code run by the ${file.installScripts.join(', ')} script.`
       context.report({
         node,
         severity,
         message: shell
-          ? `${ref.member}(${JSON.stringify(command!.slice(0, 120))}) ${shell.detail}, from code run by the ${scripts} script.`
-          : `${ref.member}(${command === undefined ? '<dynamic command>' : JSON.stringify(command.slice(0, 120))}) runs a program from code run by the ${scripts} script.`,
+          ? `${ref.member}(${JSON.stringify(command!.slice(0, 120))}) ${shell.detail}${when}`
+          : `${ref.member}(${command === undefined ? '<dynamic command>' : JSON.stringify(command.slice(0, 120))}) runs a program${when}`,
       })
     }
     return { CallExpression: check, OptionalCallExpression: check }

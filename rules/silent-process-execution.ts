@@ -1,4 +1,5 @@
 import { flowOf, L } from '../src/analyze/flow.ts'
+import { whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
 /**
@@ -29,7 +30,7 @@ export default defineRule({
           context.report({
             node: event.node,
             severity,
-            message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) starts a detached process with its output discarded${event.options.unref ? ' and unref()s it' : ''}${event.options.windowsHide ? ', hiding its window' : ''}${dropped ? '; it runs a file this code wrote from downloaded or decoded data' : hiddenFile ? '; it runs a hidden file in the home or temp directory' : ''}.${file.entryKind === 'install' ? ` It runs at install time (${file.installScripts.join(', ')}) and outlives npm.` : ''}`,
+            message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) starts a detached process with its output discarded${event.options.unref ? ' and unref()s it' : ''}${event.options.windowsHide ? ', hiding its window' : ''}${dropped ? '; it runs a file this code wrote from downloaded or decoded data' : hiddenFile ? '; it runs a hidden file in the home or temp directory' : ''}.${file.runs ? whenRuns(file) : file.entryKind === 'install' ? ` It runs at install time (${file.installScripts.join(', ')}) and outlives npm.` : ''}`,
           })
         }
       },

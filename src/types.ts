@@ -12,6 +12,32 @@ export type Verdict = 'malicious' | 'suspicious' | 'clean'
 /** Where the code of a file runs when the package is installed and used. */
 export type EntryKind = 'install' | 'require' | 'other'
 
+/**
+ * When a file of the scanned project itself (source `root`) runs: on `npm install`, on an npm
+ * script (`npm start`, `npm run dev` …), when the folder is opened in VS Code, on a git hook, when
+ * a dev container is created, when a tool loads its configuration file, or when the project's main
+ * module is loaded (`import`).
+ */
+export type RunTrigger =
+  | 'npm-install'
+  | `npm-script:${string}`
+  | 'folder-open'
+  | `git-hook:${string}`
+  | `devcontainer:${string}`
+  | `tool-config:${string}`
+  | 'import'
+
+/** A command line of the scanned project that an ordinary action runs (a script, hook, task). */
+export interface ProjectCommand {
+  /** File the command is written in: `package.json`, `.git/hooks/post-checkout`, `.vscode/tasks.json` … */
+  file: string
+  line?: number
+  /** Which script, task or hook: `scripts.dev`, `post-checkout` … */
+  label: string
+  command: string
+  runs: RunTrigger
+}
+
 /** How a dependency reaches the tree: registry tarballs are the only ones verified by integrity. */
 export type PackageSource = 'registry' | 'git' | 'remote' | 'file' | 'directory' | 'link' | 'root'
 
@@ -56,6 +82,8 @@ export interface Finding {
   snippet?: string
   /** When the code holding the evidence runs. */
   entryKind?: EntryKind
+  /** Root project only: the ordinary action that runs the code holding the evidence. */
+  runs?: RunTrigger
   /**
    * A file outside the package that it writes or reads as a hand-off between packages (a staged
    * token or payload under the home or temp directory), for cross-package correlation.
@@ -137,6 +165,8 @@ export interface PackageView {
   installScriptsOf(path: string): string[]
   /** What was unusual about the tarball itself (links, traversal, limits hit). */
   anomalies: readonly TarballAnomaly[]
+  /** Root project only: when each file runs (see RunTrigger), and the commands ordinary actions run. */
+  project?: { runs: ReadonlyMap<string, RunTrigger>; commands: readonly ProjectCommand[] }
   /** Set when the package could not be fetched: rules about the lockfile entry still run. */
   fetchFailure?: FetchFailure
 }
@@ -173,6 +203,8 @@ export interface SourceFileView {
   entryKind: EntryKind
   /** Install scripts (by name) that run this file, empty when none do. */
   installScripts: string[]
+  /** Root project only: the ordinary action that runs this file. */
+  runs?: RunTrigger
   /** Undefined when the file could not be parsed: only `text` listeners run then. */
   ast?: t.File
   /** Why the file could not be parsed. */
@@ -191,6 +223,8 @@ export interface ReportDescriptor {
   snippet?: string
   /** Defaults to the entry kind of the current file when the finding is in it. */
   entryKind?: EntryKind
+  /** Defaults to when the finding's file runs, for the root project. */
+  runs?: RunTrigger
   handoff?: Handoff
 }
 

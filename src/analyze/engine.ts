@@ -12,6 +12,7 @@ import type {
   Rule,
   RuleContext,
   RuleListeners,
+  RunTrigger,
   SourceFileView,
   TarballAnomaly,
 } from '../types.ts'
@@ -19,6 +20,8 @@ import { BindingTable } from './bindings.ts'
 import { analyzeEntries, isJsPath } from './entry-kinds.ts'
 import { moduleOf } from './modules.ts'
 import { parseSource } from './parse.ts'
+import { analyzeProjectRuns, type ProjectRuns } from './project/runs.ts'
+import { isEverydayTrigger } from './project/triggers.ts'
 import { staticValue } from './static-value.ts'
 import { walk } from './walk.ts'
 
@@ -69,6 +72,12 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
     if (isJsPath(path) && file.content) texts.set(path, decodeText(file.content))
   }
   const entries = analyzeEntries(manifest, texts)
+  // The project being scanned (not a dependency): what runs on which ordinary action of a developer.
+  const project = input.ref.source === 'root' ? analyzeProjectRuns(input.files, texts) : undefined
+  for (const path of project?.scriptSources ?? []) {
+    const content = input.files.get(path)?.content
+    if (content && !texts.has(path)) texts.set(path, decodeText(content))
+  }
 
   const view: PackageView = {
     ref: input.ref,
@@ -78,11 +87,12 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
     installScriptsOf: (path) => entries.installScriptsOf.get(path) ?? [],
     anomalies: input.anomalies ?? [],
     ...(input.fetchFailure && { fetchFailure: input.fetchFailure }),
+    ...(project && { project: { runs: project.runs, commands: project.commands } }),
   }
 
   let state: FileState | undefined
   const emptyBindings = new BindingTable()
-  const contexts = rules.map((rule) => makeContext(rule, view, () => state, emptyBindings, findings))
+  const contexts = rules.map((rule) => makeContext(rule, view, () => state, emptyBindings, findings, project))
   const listeners: RuleListeners[] = []
   rules.forEach((rule, i) => {
     try {
@@ -113,12 +123,21 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
     }
   })
 
-  const sources: Array<{ path: string; text: string; entryKind: EntryKind; installScripts: string[] }> = []
+  const sources: Array<{ path: string; text: string; entryKind: EntryKind; installScripts: string[]; runs?: RunTrigger }> = []
+  const withRuns = (path: string, entryKind: EntryKind) => {
+    const runs = project?.runs.get(path)
+    return runs ? { entryKind: projectEntryKind(entryKind, runs), runs } : { entryKind }
+  }
   for (const [path, text] of texts) {
-    sources.push({ path, text, entryKind: entries.kinds.get(path) ?? 'other', installScripts: view.installScriptsOf(path) })
+    sources.push({ path, text, installScripts: view.installScriptsOf(path), ...withRuns(path, entries.kinds.get(path) ?? 'other') })
   }
   for (const inline of entries.inline) {
-    sources.push({ path: inline.path, text: inline.code, entryKind: 'install', installScripts: [inline.script] })
+    sources.push({ path: inline.path, text: inline.code, installScripts: [inline.script], ...withRuns(inline.path, 'install') })
+  }
+  const inlinePaths = new Set(entries.inline.map((i) => i.path))
+  for (const inline of project?.inline ?? []) {
+    if (inlinePaths.has(inline.path)) continue
+    sources.push({ path: inline.path, text: inline.code, installScripts: [], ...withRuns(inline.path, 'other') })
   }
 
   for (const source of sources) {
@@ -167,12 +186,23 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
   return { findings, errors, jsFiles: texts.size, ...(manifest && { manifest }) }
 }
 
+/**
+ * In the project being scanned, code that runs on an ordinary action of the developer who was
+ * asked to run it (`npm start`, opening the folder, a git hook, a tool's config) is judged like
+ * a dependency's install-time code: it runs before anyone has reviewed it. `runs` says which action.
+ */
+function projectEntryKind(kind: EntryKind, runs: RunTrigger): EntryKind {
+  if (isEverydayTrigger(runs)) return 'install'
+  return kind === 'other' ? 'require' : kind
+}
+
 function makeContext(
   rule: Rule,
   pkg: PackageView,
   currentState: () => FileState | undefined,
   emptyBindings: BindingTable,
   findings: Finding[],
+  project: ProjectRuns | undefined,
 ): RuleContext {
   const bindings = () => currentState()?.bindings ?? emptyBindings
   return {
@@ -201,16 +231,17 @@ function makeContext(
       return currentState()?.ancestors ?? []
     },
     report(descriptor: ReportDescriptor) {
-      findings.push(toFinding(rule, descriptor, currentState()))
+      findings.push(toFinding(rule, descriptor, currentState(), project))
     },
   }
 }
 
-function toFinding(rule: Rule, d: ReportDescriptor, state: FileState | undefined): Finding {
+function toFinding(rule: Rule, d: ReportDescriptor, state: FileState | undefined, project: ProjectRuns | undefined): Finding {
   const loc = d.node?.loc?.start
   const line = d.line ?? loc?.line
   const column = d.column ?? (loc ? loc.column + 1 : undefined)
   const file = d.file ?? state?.view.path
+  const runs = d.runs ?? (state && file === state.view.path ? state.view.runs : undefined) ?? (file !== undefined ? project?.runs.get(file) : undefined)
   let snippet = d.snippet
   if (snippet === undefined && state && line !== undefined && file === state.view.path) {
     state.lines ??= state.view.text.split(/\r?\n/)
@@ -225,6 +256,7 @@ function toFinding(rule: Rule, d: ReportDescriptor, state: FileState | undefined
     ...(column !== undefined && { column }),
     ...(snippet !== undefined && { snippet }),
     ...(d.entryKind ? { entryKind: d.entryKind } : state && file === state.view.path && { entryKind: state.view.entryKind }),
+    ...(runs && { runs }),
     ...(d.handoff && { handoff: d.handoff }),
   }
 }

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
+import { describeTrigger } from './project/triggers.ts'
 import { iocOf, isLocalHost, isPublicIpv4, lookalikeHostOf, oobServiceOf, type UrlParts } from './sensitive-paths.ts'
 
 /** Modules whose calls send data off the machine. */
@@ -99,6 +100,7 @@ export interface Location {
   snippet?: string
   entryKind: SourceFileView['entryKind']
   installScripts: string[]
+  runs?: SourceFileView['runs']
 }
 
 const lineCache = new WeakMap<SourceFileView, string[]>()
@@ -121,11 +123,16 @@ export function locate(file: SourceFileView, node: t.Node | undefined): Location
     ...(snippet !== undefined && { snippet }),
     entryKind: file.entryKind,
     installScripts: file.installScripts,
+    ...(file.runs && { runs: file.runs }),
   }
 }
 
-/** ` It runs at install time (postinstall).` or ``. */
-export function whenRuns(where: { entryKind: SourceFileView['entryKind']; installScripts: string[] }): string {
+/**
+ * ` It runs at install time (postinstall).`, ` It runs on \`npm run dev\`.` (the project being
+ * scanned), or ``.
+ */
+export function whenRuns(where: { entryKind: SourceFileView['entryKind']; installScripts: string[]; runs?: SourceFileView['runs'] }): string {
+  if (where.runs) return ` It runs ${describeTrigger(where.runs)}.`
   if (where.entryKind === 'install') return ` It runs at install time (${where.installScripts.join(', ')}).`
   if (where.entryKind === 'require') return ' It runs when the package is loaded.'
   return ''
