@@ -357,6 +357,40 @@ snapshots:
     expect(byName(refs, '@scope/pkg')).toMatchObject({ optional: false, path: ['@scope/pkg'] })
   })
 
+  it('v7 (pnpm 9 pre-releases): keys without the leading slash, a snapshots section', async () => {
+    const text = `lockfileVersion: '7.0'
+
+importers:
+
+  .:
+    dependencies:
+      '@scope/pkg':
+        specifier: ^1.0.0
+        version: 1.2.0(pkg@2.0.0)
+
+packages:
+
+  '@scope/pkg@1.2.0':
+    resolution: {integrity: ${SRI('A')}}
+
+  pkg@2.0.0:
+    resolution: {integrity: ${SRI('D')}}
+
+snapshots:
+
+  '@scope/pkg@1.2.0(pkg@2.0.0)':
+    dependencies:
+      pkg: 2.0.0
+
+  pkg@2.0.0: {}
+`
+    const refs = await readLockfilePackages('pnpm-lock.yaml', text)
+    expect(refs.map((r) => [r.name, r.version, r.integrity, r.path?.join('>')])).toEqual([
+      ['@scope/pkg', '1.2.0', SRI('A'), '@scope/pkg'],
+      ['pkg', '2.0.0', SRI('D'), '@scope/pkg>pkg'],
+    ])
+  })
+
   it('v5: /name/version keys', async () => {
     const text = `lockfileVersion: 5.4
 

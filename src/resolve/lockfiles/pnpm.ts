@@ -83,7 +83,8 @@ class PnpmReader {
     const packages = recordOf(doc.data.packages)
     const snapshots = doc.data.snapshots === undefined ? undefined : recordOf(doc.data.snapshots)
     for (const rawKey of Object.keys(snapshots ?? packages)) {
-      const base = doc.version >= 9 ? withoutPeers(rawKey, doc.version) : rawKey
+      // With a snapshots section (v7 and v9), packages are keyed without the peer suffix.
+      const base = snapshots ? withoutPeers(rawKey, doc.version) : rawKey
       const meta = recordOf(packages[base] ?? packages[rawKey])
       const node = this.nodeOf(rawKey, meta, doc.version)
       if (!node) {
@@ -168,7 +169,8 @@ class PnpmReader {
       if (!this.graph.nodes.has(key)) this.graph.nodes.set(key, { key, name, version: '', source: 'link', relativeDir: dir, spec: `file:${dir}`, edges: [] })
       return key
     }
-    const candidates = version >= 9 ? [`${name}@${reference}`, reference] : version >= 6 ? [`/${name}@${reference}`, reference, `/${reference}`] : [`/${name}/${reference}`, reference, `/${reference}`]
+    // v9 keys have no leading slash, v6 keys are `/name@version`, v5 keys `/name/version`.
+    const candidates = version >= 6 ? [`${name}@${reference}`, `/${name}@${reference}`, reference, `/${reference}`] : [`/${name}/${reference}`, reference, `/${reference}`]
     for (const candidate of candidates) {
       const key = this.lookup.get(candidate)
       if (key !== undefined) return key
