@@ -2,7 +2,7 @@ import { flowOf, L } from '../src/analyze/flow.ts'
 import { destinationOf, locate, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
-const CLIPBOARD_COMMAND = /\b(?:pbpaste|Get-Clipboard|xclip\b[^|;&]{0,40}-o|xsel\b[^|;&]{0,40}-[a-z]*o|wl-paste)\b/i
+const CLIPBOARD_COMMAND = /\b(?:pbpaste|Get-Clipboard|wl-paste)\b|\bxclip\b[^|;&]{0,40}\s-o\b|\bxsel\b[^|;&]{0,40}\s-[a-z]{0,8}o\b/i
 
 /**
  * Reading the clipboard (`pbpaste`, `Get-Clipboard`, `xclip -o`, clipboardy): where wallet

@@ -23,7 +23,7 @@ export default defineRule({
         for (const event of flowOf(program, ctx).exec) {
           if (event.family !== 'process' || !event.options?.detached || !event.options.stdioIgnored) continue
           const dropped = (event.taint & L.DROPPED) !== 0
-          const hiddenFile = /(?:~|<tmp>)\/(?:[^/\s"']*\/)*\.[^/\s"']+/.test(event.text)
+          const hiddenFile = writesHiddenPath(event.text)
           // Install-time reach is over-approximated (a postinstall that requires the library reaches
           // all of it), so it does not raise the severity by itself.
           const severity: Severity = dropped || hiddenFile ? 'critical' : 'medium'
@@ -37,3 +37,12 @@ export default defineRule({
     }
   },
 })
+
+/** A path under the home or temp directory with a dot-named file or folder in it (`~/.cache/x`). */
+function writesHiddenPath(text: string): boolean {
+  // Linear: one pass over each path, where a single regular expression would backtrack per '/'.
+  for (const [path] of text.matchAll(/(?:~|<tmp>)\/[^\s"']*/g)) {
+    if (path.split('/').slice(1).some((segment) => segment.length >= 2 && segment.startsWith('.'))) return true
+  }
+  return false
+}

@@ -97,7 +97,8 @@ export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOpt
 function explainResolveError(error: unknown, config: RegistryConfig): unknown {
   const e = error as Error & { code?: string; statusCode?: number; pkgid?: string; uri?: string }
   if (e?.code !== 'E401' && e?.code !== 'E403') return error
-  const name = e.pkgid ? e.pkgid.replace(/(?<=.)@[^@]*$/, '') : ''
+  const at = e.pkgid ? e.pkgid.lastIndexOf('@') : -1
+  const name = e.pkgid ? (at > 0 ? e.pkgid.slice(0, at) : e.pkgid) : ''
   const registry = name ? registryOf(name, config) : (config.registry ?? '')
   const explained = new Error(authFailureReason(registry, e.pkgid ? `the package document of ${name}` : 'the request', config, e.statusCode ?? Number(e.code.slice(1))))
   return Object.assign(explained, { code: e.code })

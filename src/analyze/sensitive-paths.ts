@@ -294,7 +294,7 @@ export function iocOf(url: UrlParts): string | undefined {
   for (const domain of IOC_DOMAINS) if (url.host === domain || url.host.endsWith(`.${domain}`)) return `known campaign domain ${domain}`
   if (IOC_IPS.has(url.host)) return `known campaign IP ${url.host}`
   if (url.port !== undefined && IOC_PORTS.has(url.port) && isPublicIpv4(url.host)) {
-    const path = url.path.replace(/[?#].*$/, '')
+    const path = url.path.split(/[?#]/, 1)[0]!
     if (IOC_PATHS.some((p) => p.test(path))) return `C2 shape: raw IP, port ${url.port}, path ${path}`
   }
   return undefined

@@ -114,7 +114,7 @@ export function registryOf(name: string, config: RegistryConfig): string {
 export function authTokenKey(registry: string): string {
   try {
     const url = new URL(registry)
-    const path = url.pathname.endsWith('/') ? url.pathname : url.pathname.replace(/[^/]*$/, '')
+    const path = url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1)
     return `//${url.host}${path}:_authToken`
   } catch {
     return `${registry}:_authToken`

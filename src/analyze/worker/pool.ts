@@ -102,6 +102,8 @@ export class AnalysisPool {
 function workerDeath(error: unknown): string | undefined {
   const e = error as { code?: string; message?: string }
   if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit/i.test(e.message ?? '')) return 'it needed more memory than a worker may use'
-  if (/terminated|exited|worker.*(?:died|stopped)/i.test(e.message ?? '')) return `its worker stopped (${e.message})`
+  const message = (e.message ?? '').toLowerCase()
+  const afterWorker = message.includes('worker') ? message.slice(message.indexOf('worker')) : ''
+  if (/terminated|exited/.test(message) || /died|stopped/.test(afterWorker)) return `its worker stopped (${e.message})`
   return undefined
 }
