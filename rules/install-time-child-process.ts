@@ -23,12 +23,12 @@ export default defineRule({
       const projectScript = file.runs !== undefined && file.runs !== 'npm-install'
       if (projectScript && !shell) return
       const severity: Severity = shell ? (shell.kind === 'network' ? (projectScript ? 'medium' : 'high') : 'critical') : 'medium'
-      const when = file.runs ? `, from code that runs ${describeTrigger(file.runs)}.` : `, from code run by the ${file.installScripts.join(', ')} script.`
+      const when = file.runs ? ` from code that runs ${describeTrigger(file.runs)}.` : ` from code run by the ${file.installScripts.join(', ')} script.`
       context.report({
         node,
         severity,
         message: shell
-          ? `${ref.member}(${JSON.stringify(command!.slice(0, 120))}) ${shell.detail}${when}`
+          ? `${ref.member}(${JSON.stringify(command!.slice(0, 120))}) ${shell.detail},${when}`
           : `${ref.member}(${command === undefined ? '<dynamic command>' : JSON.stringify(command.slice(0, 120))}) runs a program${when}`,
       })
     }
