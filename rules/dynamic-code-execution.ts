@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { crossFileNote, onFileFlow, placeOf } from '../src/analyze/flow-rules.ts'
 import { someDescendant, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
@@ -21,13 +22,14 @@ export default defineRule({
   },
   create(context) {
     return {
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        for (const event of flowOf(program, ctx).exec) {
+      'Program:exit': onFileFlow((flow, file, ctx) => {
+        for (const event of flow.exec) {
           if (event.taint & (L.NET | L.ASSET | L.DROPPED)) continue // the other rules' cases
           if (event.family === 'require') continue
-          const codeNode = event.node.arguments[event.api === 'Function' ? event.node.arguments.length - 1 : 0] as t.Node | undefined
+          const args = event.node.arguments as t.Node[]
+          // A call into another file's function that runs its argument: the code is that argument.
+          const sink = event.cross?.sink
+          const codeNode = sink ? (sink.operand !== undefined ? args[sink.operand] : undefined) : args[event.api === 'Function' ? args.length - 1 : 0]
           const runtimeDecoded = (event.taint & L.DECODED) !== 0 && event.text.includes('*')
           // A constant that only folds through decoders: eval(Buffer.from('…', 'base64').toString())
           const folded = !runtimeDecoded && codeNode ? ctx.foldString(codeNode) : undefined
@@ -45,12 +47,12 @@ export default defineRule({
           const severity: Severity = active || hidden || file.entryKind === 'install' ? 'critical' : direct ? 'high' : 'medium'
           const what = event.family === 'process' ? 'runs a command' : 'executes code'
           context.report({
-            node: event.node,
+            ...placeOf(file, event),
             severity,
-            message: `${event.api}() ${what} that ${staticDecoded ? 'is stored encoded and decoded just before running' : hidden ? 'is hidden in invisible Unicode characters and decoded at run time' : 'is decoded at run time (base64, hex, XOR, char codes or a custom alphabet)'}${active ? `; the decoded code ${describeActive(decoded)}` : ''}.${whenRuns(file)}`,
+            message: `${event.api}() ${what} that ${staticDecoded ? 'is stored encoded and decoded just before running' : hidden ? 'is hidden in invisible Unicode characters and decoded at run time' : 'is decoded at run time (base64, hex, XOR, char codes or a custom alphabet)'}${active ? `; the decoded code ${describeActive(decoded)}` : ''}.${crossFileNote(file, event, L.DECODED)}${whenRuns(file)}`,
           })
         }
-      },
+      }),
     }
   },
 })

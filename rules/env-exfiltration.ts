@@ -1,4 +1,6 @@
 import type * as t from '@babel/types'
+import { L } from '../src/analyze/flow.ts'
+import { crossFileNote, eventLocation, onFileFlow, placeOf } from '../src/analyze/flow-rules.ts'
 import { isNetworkCall, isWholeProcessEnv, NETWORK_MODULES, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type RuleContext } from '../src/types.ts'
 
@@ -17,11 +19,27 @@ export default defineRule({
   create(context) {
     let usesNetwork = false
     let pendingSends: t.CallExpression[] = []
+    const reported = new WeakSet<t.Node>()
 
     const report = (node: t.Node, ctx: RuleContext, how: string) => {
       const when = ctx.file && (ctx.file.entryKind === 'install' || ctx.file.runs) ? whenRuns(ctx.file) : ''
+      reported.add(node)
       context.report({ node, message: `The whole process.env ${how}: every token, key and password in the environment leaves the machine.${when}` })
     }
+    // Across files: the environment collected by another file's export, or handed to another file's
+    // request function, as the data flow follows it (flow.ts, module-summary.ts).
+    const crossFile = onFileFlow((flow, file) => {
+      for (const event of flow.network) {
+        if ((event.taint & L.ENV) === 0 || !event.cross || reported.has(event.node)) continue
+        if (!event.cross.sink && !event.cross.sources?.some((s) => s.labels & L.ENV)) continue
+        reported.add(event.node)
+        const where = eventLocation(file, event)
+        context.report({
+          ...placeOf(file, event),
+          message: `The whole process.env is sent in a network request: every token, key and password in the environment leaves the machine.${crossFileNote(file, event, L.ENV)}${where.entryKind === 'install' ? whenRuns(where) : ''}`,
+        })
+      }
+    })
 
     return {
       Program() {
@@ -44,8 +62,9 @@ export default defineRule({
       NewExpression(node, ctx) {
         if (isNetworkCall(node, ctx)) usesNetwork = true
       },
-      'Program:exit'(_program, ctx) {
+      'Program:exit'(program, ctx) {
         if (usesNetwork) for (const send of pendingSends) report(send, ctx, 'is written to a network request')
+        crossFile(program, ctx)
       },
     }
   },

@@ -1,7 +1,8 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { HOST_IDS, L } from '../src/analyze/flow.ts'
+import { crossFileNote, eventLocation, onFileFlow, ownText, placeOf } from '../src/analyze/flow-rules.ts'
 import { inspectShellCommand } from '../src/analyze/shell-command.ts'
 import { oobServiceOf, parseUrl } from '../src/analyze/sensitive-paths.ts'
-import { destinationOf, isShadyDestination, locate, whenRuns } from '../src/analyze/sinks.ts'
+import { destinationOf, isShadyDestination, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
 const IDS: Array<[number, string]> = [
@@ -27,25 +28,23 @@ export default defineRule({
   },
   create(context) {
     return {
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
+      'Program:exit': onFileFlow((flow, file) => {
         let reported = 0
-        const flow = flowOf(program, ctx)
         // curl -d "$(hostname)|$(whoami)" https://…: the shell does the collecting (install scripts
         // themselves are install-script's; this is the same shape run from code)
         for (const event of flow.exec) {
           if (event.family !== 'process' || reported >= 3) continue
           const shell = inspectShellCommand(event.text)
           const carries = (event.taint & (L.HOSTNAME | L.USER | L.NETIF)) !== 0 && /\b(?:curl|wget|nc|Invoke-WebRequest|iwr|irm)\b/i.test(event.text)
-          if (shell?.kind !== 'exfiltration' && !carries) continue
+          if ((shell?.kind !== 'exfiltration' || !ownText(event)) && !carries) continue
           const url = parseUrl(/\b(?:https?):\/\/[^\s"'`]{3,300}/i.exec(event.text)?.[0] ?? '')
           const shady = url ? isShadyDestination(destinationOf(url).kind) || !!oobServiceOf(url.host) : false
           reported++
+          const where = eventLocation(file, event)
           context.report({
-            node: event.node,
+            ...placeOf(file, event),
             severity: file.entryKind === 'install' || shady ? 'critical' : 'high',
-            message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) sends host data (user, host name, directory) with a shell command: a host-fingerprint beacon.${whenRuns(locate(file, event.node))}`,
+            message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) sends host data (user, host name, directory) with a shell command: a host-fingerprint beacon.${crossFileNote(file, event, HOST_IDS)}${whenRuns(where)}`,
           })
         }
         for (const event of flow.network) {
@@ -67,13 +66,14 @@ export default defineRule({
           else severity = install ? 'high' : 'medium'
           reported++
           const extra = [withEnv ? 'the whole environment' : '', withPkg ? 'the package name' : '', event.taint & L.PLATFORM ? 'OS details' : ''].filter(Boolean)
+          const where = eventLocation(file, event)
           context.report({
-            node: event.node,
+            ...placeOf(file, event),
             severity,
-            message: `Sends the ${ids.join(', ')}${extra.length ? ` with ${extra.join(', ')}` : ''} to ${destination.detail}${event.dns ? ' in a DNS query' : ''}: a host-fingerprint beacon.${whenRuns(locate(file, event.node))}`,
+            message: `Sends the ${ids.join(', ')}${extra.length ? ` with ${extra.join(', ')}` : ''} to ${destination.detail}${event.dns ? ' in a DNS query' : ''}: a host-fingerprint beacon.${crossFileNote(file, event, HOST_IDS | L.ENV)}${whenRuns(where)}`,
           })
         }
-      },
+      }),
     }
   },
 })

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { flowGateListeners, flowOf, L } from '../src/analyze/flow.ts'
+import { crossFileNote, eventLocation, ownText, placeOf } from '../src/analyze/flow-rules.ts'
 import { inspectShellCommand } from '../src/analyze/shell-command.ts'
 import { locate, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
@@ -32,6 +33,10 @@ export default defineRule({
       NewExpression: flowGateListeners.NewExpression,
       OptionalCallExpression: flowGateListeners.OptionalCallExpression,
       ImportExpression: flowGateListeners.ImportExpression,
+      ImportDeclaration: flowGateListeners.ImportDeclaration,
+      ExportAllDeclaration: flowGateListeners.ExportAllDeclaration,
+      ExportNamedDeclaration: flowGateListeners.ExportNamedDeclaration,
+      MemberExpression: flowGateListeners.MemberExpression,
       Program(node) {
         flowGateListeners.Program(node)
         pipes = []
@@ -46,7 +51,7 @@ export default defineRule({
         const file = ctx.file
         if (!file) return
         const flow = flowOf(program, ctx)
-        const shells = flow.exec.filter((e) => e.family === 'process' && SHELL_PROGRAM.test(e.text))
+        const shells = flow.exec.filter((e) => e.family === 'process' && ownText(e) && SHELL_PROGRAM.test(e.text))
         if (shells.length > 0) {
           for (const call of pipes) {
             const c = call.callee as t.MemberExpression
@@ -60,9 +65,9 @@ export default defineRule({
           }
         }
         for (const event of flow.exec) {
-          const where = locate(file, event.node)
+          const where = eventLocation(file, event)
           const report = (severity: Severity, message: string) =>
-            context.report({ node: event.node, severity, message: `${message}${whenRuns(where)}` })
+            context.report({ ...placeOf(file, event), severity, message: `${message}${crossFileNote(file, event, L.NET | L.DROPPED)}${whenRuns(where)}` })
           const fromNetwork = (event.taint & L.NET) !== 0
           const dropped = (event.taint & L.DROPPED) !== 0
           if (event.family === 'eval' && fromNetwork) {
@@ -81,7 +86,7 @@ export default defineRule({
             } else {
               report('critical', `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) runs a file that this code wrote from downloaded or decoded data: download-and-execute.`)
             }
-          } else if (event.family === 'process' && file.entryKind !== 'install') {
+          } else if (event.family === 'process' && file.entryKind !== 'install' && ownText(event)) {
             // Shell one-liners at run time (install-time ones are install-time-child-process's).
             const shell = inspectShellCommand(event.text)
             if (shell && (shell.kind === 'download-exec' || shell.kind === 'reverse-shell')) {

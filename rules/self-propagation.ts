@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { flowOf } from '../src/analyze/flow.ts'
+import { ownText } from '../src/analyze/flow-rules.ts'
 import { whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
@@ -38,7 +39,7 @@ export default defineRule({
         const flow = flowOf(program, ctx)
         const install = file.entryKind === 'install'
         for (const event of flow.exec) {
-          if (event.family !== 'process' || !PUBLISH.test(event.text)) continue
+          if (event.family !== 'process' || !ownText(event) || !PUBLISH.test(event.text)) continue
           const severity: Severity = install ? 'critical' : searches ? 'high' : 'low'
           context.report({
             node: event.node,
@@ -47,7 +48,7 @@ export default defineRule({
           })
         }
         for (const event of flow.files) {
-          if (event.kind !== 'write' || !WORKFLOW_PATH.test(event.pathText) || !install) continue
+          if (event.kind !== 'write' || !ownText(event) || !WORKFLOW_PATH.test(event.pathText) || !install) continue
           context.report({ node: event.node as t.Node, severity: 'high', message: `Install-time code writes a GitHub Actions workflow (${event.pathText.slice(0, 80)}): CI persistence or secret theft.${whenRuns(file)}` })
         }
       },

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { flowOf } from '../src/analyze/flow.ts'
+import { ownText } from '../src/analyze/flow-rules.ts'
 import { parseUrl } from '../src/analyze/sensitive-paths.ts'
 import { destinationOf } from '../src/analyze/sinks.ts'
 import { defineRule, type RuleContext, type Severity } from '../src/types.ts'
@@ -67,10 +68,11 @@ export default defineRule({
       'Program:exit'(program, ctx) {
         // Requests first, so that a URL both written and requested is reported once, as a request.
         const flow = flowOf(program, ctx)
-        for (const event of flow.network) if (event.url) consider(event.urlText, event.node, ctx, true)
+        // (a call into another file's request function is that file's request, unless it passes the URL)
+        for (const event of flow.network) if (event.url && ownText(event)) consider(event.urlText, event.node, ctx, true)
         // Commands handed to a child process: `curl http://…`, `nslookup host.oast.site`, `ping -c1 …`
         for (const event of flow.exec) {
-          if (event.family !== 'process') continue
+          if (event.family !== 'process' || !ownText(event)) continue
           const words = [event.text, ...(event.args ?? []).map((a) => ctx.staticString(a) ?? '*')].join(' ').slice(0, 10_000)
           for (const m of words.matchAll(URL_IN_TEXT)) consider(m[0], event.node, ctx, true)
           // `*` marks a part computed at run time (often the stolen data itself, as a subdomain)

@@ -1,4 +1,5 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { onFileFlow, ownText, placeOf } from '../src/analyze/flow-rules.ts'
 import { whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
@@ -17,23 +18,23 @@ export default defineRule({
   },
   create(context) {
     return {
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        for (const event of flowOf(program, ctx).exec) {
+      'Program:exit': onFileFlow((flow, file) => {
+        for (const event of flow.exec) {
           if (event.family !== 'process' || !event.options?.detached || !event.options.stdioIgnored) continue
           const dropped = (event.taint & L.DROPPED) !== 0
+          // Through another file's function: only what this call adds (the command, a dropped file) is new.
+          if (!ownText(event) && !dropped) continue
           const hiddenFile = writesHiddenPath(event.text)
           // Install-time reach is over-approximated (a postinstall that requires the library reaches
           // all of it), so it does not raise the severity by itself.
           const severity: Severity = dropped || hiddenFile ? 'critical' : 'medium'
           context.report({
-            node: event.node,
+            ...placeOf(file, event),
             severity,
             message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) starts a detached process with its output discarded${event.options.unref ? ' and unref()s it' : ''}${event.options.windowsHide ? ', hiding its window' : ''}${dropped ? '; it runs a file this code wrote from downloaded or decoded data' : hiddenFile ? '; it runs a hidden file in the home or temp directory' : ''}.${file.runs ? whenRuns(file) : file.entryKind === 'install' ? ` It runs at install time (${file.installScripts.join(', ')}) and outlives npm.` : ''}`,
           })
         }
-      },
+      }),
     }
   },
 })

@@ -1,4 +1,5 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { crossFileNote, onFileFlow, ownText } from '../src/analyze/flow-rules.ts'
 import { classifyPath } from '../src/analyze/sensitive-paths.ts'
 import { locate, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
@@ -27,10 +28,7 @@ export default defineRule({
   },
   create(context) {
     return {
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        const flow = flowOf(program, ctx)
+      'Program:exit': onFileFlow((flow, file) => {
         const install = file.entryKind === 'install'
         for (const event of flow.files) {
           const path = normalizeStagingPath(event.pathText)
@@ -43,10 +41,10 @@ export default defineRule({
             context.report({
               node: event.node,
               severity,
-              message: `Writes ${what} to ${event.pathText}, a hidden file outside the package: a staged token or payload.${whenRuns(locate(file, event.node))}`,
+              message: `Writes ${what} to ${event.pathText}, a hidden file outside the package: a staged token or payload.${crossFileNote(file, event, L.NET | L.DECODED)}${whenRuns(locate(file, event.node))}`,
               handoff: { path, access: 'write', detail: what },
             })
-          } else if (!event.probe && (flow.network.length > 0 || flow.exec.some((e) => e.family !== 'require'))) {
+          } else if (!event.probe && ownText(event) && (flow.network.length > 0 || flow.exec.some((e) => e.family !== 'require'))) {
             context.report({
               node: event.node,
               severity: 'low',
@@ -55,7 +53,7 @@ export default defineRule({
             })
           }
         }
-      },
+      }),
     }
   },
 })

@@ -1,4 +1,5 @@
-import { flowOf, L } from '../src/analyze/flow.ts'
+import { L } from '../src/analyze/flow.ts'
+import { crossFileNote, eventLocation, onFileFlow, placeOf } from '../src/analyze/flow-rules.ts'
 import { locate, whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule } from '../src/types.ts'
 
@@ -12,17 +13,15 @@ export default defineRule({
   },
   create(context) {
     return {
-      'Program:exit'(program, ctx) {
-        const file = ctx.file
-        if (!file) return
-        for (const event of flowOf(program, ctx).exec) {
+      'Program:exit': onFileFlow((flow, file) => {
+        for (const event of flow.exec) {
           if (event.family === 'process' || (event.taint & L.ASSET) === 0 || (event.taint & L.DECODED) === 0) continue
           context.report({
-            node: event.node,
-            message: `${event.api}() executes data extracted from image/SVG/font assets: a payload hidden in files that reviewers skip.${whenRuns(locate(file, event.node))}`,
+            ...placeOf(file, event),
+            message: `${event.api}() executes data extracted from image/SVG/font assets: a payload hidden in files that reviewers skip.${crossFileNote(file, event, L.ASSET)}${whenRuns(eventLocation(file, event))}`,
           })
         }
-      },
+      }),
     }
   },
 })

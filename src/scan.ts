@@ -1,7 +1,9 @@
 import { join } from 'node:path'
 import pLimit from 'p-limit'
+import { treeRules } from '../rules/tree/index.ts'
 import { correlatePackages } from './analyze/correlate.ts'
 import { analyzePackage } from './analyze/engine.ts'
+import { runTreeRules } from './analyze/tree-rule.ts'
 import { AnalysisPool, type Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
@@ -57,6 +59,7 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const packages = await scanRefs(resolved.packages, { ...options, cacheDir, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
   // Hand-offs between packages of the same tree (one stages a file, another reads and runs it).
   correlatePackages(packages)
+  runTreeRules(treeRules, packages, registryConfigFor(resolved.projectDir, options.registry), resolved.kind)
   return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
 }
 

@@ -17,7 +17,7 @@ import type {
   TarballAnomaly,
 } from '../types.ts'
 import { BindingTable } from './bindings.ts'
-import { analyzeEntries, isJsPath } from './entry-kinds.ts'
+import { analyzeEntries, dependencyOrder, isJsPath } from './entry-kinds.ts'
 import { moduleOf } from './modules.ts'
 import { parseSource } from './parse.ts'
 import { analyzeProjectRuns, type ProjectRuns } from './project/runs.ts'
@@ -139,8 +139,11 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
     if (inlinePaths.has(inline.path)) continue
     sources.push({ path: inline.path, text: inline.code, installScripts: [], ...withRuns(inline.path, 'other') })
   }
+  // Dependencies first, so that the data flow of a file can use what its imports export (flow.ts).
+  const byPath = new Map(sources.map((s) => [s.path, s]))
+  const ordered = dependencyOrder([...byPath.keys()], (path) => byPath.get(path)?.text, texts).map((path) => byPath.get(path)!)
 
-  for (const source of sources) {
+  for (const source of ordered) {
     input.onFileStart?.(source.path)
     const skip = input.skipFiles?.get(source.path)
     const fileView: SourceFileView = { ...source, ...(skip?.level === 'all' && { text: '' }) }

@@ -232,7 +232,7 @@ export function relativeImports(text: string): string[] {
 const RESOLVE_SUFFIXES = ['', '.js', '.cjs', '.mjs', '.ts', '.json', '/index.js', '/index.cjs', '/index.mjs', '/index.ts']
 
 /** Resolves a relative specifier the way Node would, against the package's file list. */
-export function resolveIn(dir: string, spec: string, texts: ReadonlyMap<string, string>): string | undefined {
+export function resolveIn(dir: string, spec: string, texts: { has(path: string): boolean }): string | undefined {
   const joined = posix.normalize(posix.join(dir, spec))
   if (joined.startsWith('..')) return undefined
   const base = joined === '.' ? '' : joined.replace(/\/$/, '')
@@ -241,4 +241,52 @@ export function resolveIn(dir: string, spec: string, texts: ReadonlyMap<string, 
     if (candidate && texts.has(candidate)) return candidate
   }
   return undefined
+}
+
+/** Relative imports followed per file when ordering files (a hostile file may list millions). */
+const MAX_IMPORTS_PER_FILE = 500
+
+/**
+ * The given files ordered so that each comes after the package files it requires or imports
+ * (a depth-first post-order; cycles are cut where they close), otherwise in the given order:
+ * analysing in this order lets a file use what its dependencies' analysis found.
+ */
+export function dependencyOrder(paths: readonly string[], textOf: (path: string) => string | undefined, files: { has(path: string): boolean }): string[] {
+  const wanted = new Set(paths)
+  const done = new Set<string>()
+  const order: string[] = []
+  const importsOf = (path: string): string[] => {
+    const text = textOf(path)
+    if (text === undefined) return []
+    const dir = posix.dirname(path)
+    const out: string[] = []
+    for (const spec of relativeImports(text)) {
+      if (out.length >= MAX_IMPORTS_PER_FILE) break
+      const target = resolveIn(dir, spec, files)
+      if (target !== undefined && target !== path && wanted.has(target)) out.push(target)
+    }
+    return out
+  }
+  for (const root of paths) {
+    if (done.has(root)) continue
+    // Explicit stack of [file, its imports, next index]: no recursion on deep import chains.
+    const stack: Array<[string, string[], number]> = [[root, importsOf(root), 0]]
+    const onStack = new Set([root])
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      const next = top[1][top[2]++]
+      if (next === undefined) {
+        stack.pop()
+        onStack.delete(top[0])
+        if (!done.has(top[0])) {
+          done.add(top[0])
+          order.push(top[0])
+        }
+      } else if (!done.has(next) && !onStack.has(next)) {
+        onStack.add(next)
+        stack.push([next, importsOf(next), 0])
+      }
+    }
+  }
+  return order
 }

@@ -1,0 +1,7 @@
+import type { TreeRule } from '../../src/analyze/tree-rule.ts'
+import lockfileInjection from './lockfile-injection.ts'
+import lockfileIntegrityConflict from './lockfile-integrity-conflict.ts'
+import lockfileMissingIntegrity from './lockfile-missing-integrity.ts'
+
+/** Rules over the whole resolved tree, run once per scan after every package was analysed. */
+export const treeRules: readonly TreeRule[] = [lockfileInjection, lockfileIntegrityConflict, lockfileMissingIntegrity]

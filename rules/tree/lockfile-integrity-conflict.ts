@@ -1,0 +1,33 @@
+import { defineTreeRule } from '../../src/analyze/tree-rule.ts'
+import type { PackageResult } from '../../src/types.ts'
+
+/**
+ * One name@version with two different integrity hashes in the same tree: a registry version is
+ * immutable, so one of the two entries was edited to point at other bytes.
+ */
+export default defineTreeRule({
+  meta: {
+    id: 'lockfile-integrity-conflict',
+    severity: 'critical',
+    description: 'The same package version appears with two different integrity hashes',
+    docs: 'rules/tree/lockfile-integrity-conflict.md',
+  },
+  check(context) {
+    const byVersion = new Map<string, PackageResult[]>()
+    for (const pkg of context.packages) {
+      if (pkg.source !== 'registry' || !pkg.integrity) continue
+      const key = `${pkg.name}@${pkg.version}`
+      byVersion.set(key, [...(byVersion.get(key) ?? []), pkg])
+    }
+    for (const [key, entries] of byVersion) {
+      const hashes = new Set(entries.map((p) => p.integrity))
+      if (hashes.size < 2) continue
+      for (const pkg of entries) {
+        const others = entries.filter((p) => p.integrity !== pkg.integrity).map((p) => p.location || '(root)')
+        context.report(pkg, {
+          message: `${key} at ${pkg.location} has integrity ${pkg.integrity}, but ${others.join(', ')} lists the same version with another hash. A published version never changes: one entry was edited to point at other bytes.`,
+        })
+      }
+    }
+  },
+})
