@@ -8,17 +8,18 @@ import dnsExfiltration from './dns-exfiltration.ts'
 import dynamicCodeExecution from './dynamic-code-execution.ts'
 import encodedPayload from './encoded-payload.ts'
 import envExfiltration from './env-exfiltration.ts'
+import envFilePayload from './env-file-payload.ts'
 import hostFingerprintExfiltration from './host-fingerprint-exfiltration.ts'
 import ideAutorunTask from './ide-autorun-task.ts'
 import installScript from './install-script.ts'
 import installTimeChildProcess from './install-time-child-process.ts'
 import integrityMismatch from './integrity-mismatch.ts'
 import invisibleCharacters from './invisible-characters.ts'
-import manifestConfusion from './manifest-confusion.ts'
 import nonRegistryDependency from './non-registry-dependency.ts'
 import obfuscatedCode from './obfuscated-code.ts'
 import obfuscatedRequire from './obfuscated-require.ts'
 import remoteCodeExecution from './remote-code-execution.ts'
+import repositoryAutorun from './repository-autorun.ts'
 import securityPlaceholder from './security-placeholder.ts'
 import selfPropagation from './self-propagation.ts'
 import shadyLinks from './shady-links.ts'
@@ -43,17 +44,18 @@ export const rules: readonly Rule[] = [
   dynamicCodeExecution,
   encodedPayload,
   envExfiltration,
+  envFilePayload,
   hostFingerprintExfiltration,
   ideAutorunTask,
   installScript,
   installTimeChildProcess,
   integrityMismatch,
   invisibleCharacters,
-  manifestConfusion,
   nonRegistryDependency,
   obfuscatedCode,
   obfuscatedRequire,
   remoteCodeExecution,
+  repositoryAutorun,
   securityPlaceholder,
   selfPropagation,
   shadyLinks,

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util'
 import Table from 'cli-table3'
+import { describeTrigger } from '../analyze/project/triggers.ts'
 import type { PackageResult, ScanReport, Severity } from '../types.ts'
 
 type Style = Parameters<typeof styleText>[0]
@@ -12,7 +13,10 @@ export interface TableOptions {
   minSeverity: Severity
 }
 
-/** The human report: one table per package with findings, then what could not be scanned, then totals. */
+/**
+ * The human report: the scanned repository's own code first (with when each finding would run),
+ * then one table per dependency with findings, then what could not be scanned, then totals.
+ */
 export function formatTable(report: ScanReport, options: TableOptions): string {
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text)
   const out: string[] = []
@@ -20,24 +24,35 @@ export function formatTable(report: ScanReport, options: TableOptions): string {
   const shown = (p: PackageResult) => p.findings.filter((f) => order.indexOf(f.severity) <= order.indexOf(options.minSeverity))
   const flagged = report.packages.filter((p) => shown(p).length > 0)
   flagged.sort((a, b) => rank(a) - rank(b))
+  const own = flagged.filter((p) => p.source === 'root')
+  const dependencies = flagged.filter((p) => p.source !== 'root')
+  const root = report.packages.find((p) => p.source === 'root')
 
-  for (const pkg of flagged) {
+  // The project itself first: its scripts, hooks, editor tasks and code, and when each would run.
+  if (root) {
+    out.push(paint('bold', "This repository's own code"))
+    if (own.length === 0) out.push(paint('gray', `  nothing to report in ${root.stats.files} files${root.status !== 'scanned' ? ` (${root.error ?? root.status})` : ''}`), '')
+  }
+  for (const pkg of [...own, ...dependencies]) {
+    if (root && pkg === dependencies[0]) out.push(paint('bold', 'Dependencies'))
     const verdict = pkg.verdict === 'malicious' ? paint(['bold', 'red'], 'MALICIOUS') : pkg.verdict === 'suspicious' ? paint('yellow', 'SUSPICIOUS') : paint('gray', 'no verdict')
     const flags = [pkg.dev && 'dev', pkg.optional && 'optional', pkg.source !== 'registry' && pkg.source].filter(Boolean).join(', ')
     out.push(`${paint('bold', `${pkg.name}${pkg.version ? `@${pkg.version}` : ''}`)}  ${verdict}${flags ? `  (${flags})` : ''}${pkg.location ? paint('gray', `  ${pkg.location}`) : ''}`)
-    const evidenceWidth = Math.max(30, options.width - 10 - 30 - 28 - 10)
+    const project = pkg.source === 'root'
+    const whenWidth = project ? 24 : 0
+    const evidenceWidth = Math.max(30, options.width - 10 - 30 - 28 - whenWidth - 10)
     const table = new Table({
-      head: ['Severity', 'Rule', 'Where', 'Evidence'],
-      colWidths: [10, 30, 28, evidenceWidth],
+      head: project ? ['Severity', 'Rule', 'Where', 'When it runs', 'Evidence'] : ['Severity', 'Rule', 'Where', 'Evidence'],
+      colWidths: project ? [10, 30, 28, whenWidth, evidenceWidth] : [10, 30, 28, evidenceWidth],
       wordWrap: true,
       wrapOnWordBoundary: true,
       style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
     })
     for (const f of shown(pkg)) {
       const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}${f.column ? `:${f.column}` : ''}` : ''
-      const when = f.entryKind === 'install' ? ' [install-time]' : ''
       const evidence = f.snippet ? `${f.message}\n${paint('gray', `› ${f.snippet}`)}` : f.message
-      table.push([paint(SEVERITY_STYLE[f.severity], f.severity), f.ruleId, where + when, evidence])
+      const severity = paint(SEVERITY_STYLE[f.severity], f.severity)
+      table.push(project ? [severity, f.ruleId, where, f.runs ? describeTrigger(f.runs) : '—', evidence] : [severity, f.ruleId, where + (f.entryKind === 'install' ? ' [install-time]' : ''), evidence])
     }
     out.push(table.toString(), '')
   }
