@@ -190,7 +190,17 @@ export function stringOf(value: unknown): string | undefined {
 /** Classifies a non-registry spec or resolution (`git+https://…`, `https://…/x.tgz`, `file:…`). */
 export function classifySpec(spec: string): PackageSource {
   if (/^(?:git\+|git:|github:|gitlab:|bitbucket:|gist:|ssh:)/.test(spec) || /\.git(?:#|$)/.test(spec) || /#commit=/.test(spec)) return 'git'
-  if (/^(?:file|portal|link):/.test(spec)) return /\.(?:tgz|tar\.gz|tar)$/.test(spec.replace(/[#?].*$/, '')) ? 'file' : spec.startsWith('file:') ? 'directory' : 'link'
+  if (/^(?:file|portal|link):/.test(spec)) return /\.(?:tgz|tar\.gz|tar)$/.test(cutAt(spec, '#', '?')) ? 'file' : spec.startsWith('file:') ? 'directory' : 'link'
   if (/^https?:\/\//.test(spec)) return 'remote'
   return 'registry'
+}
+
+/** `text` up to the first of the `markers` (all of it when none occurs); no regular expression, so linear. */
+export function cutAt(text: string, ...markers: string[]): string {
+  let end = text.length
+  for (const marker of markers) {
+    const index = text.indexOf(marker)
+    if (index !== -1 && index < end) end = index
+  }
+  return text.slice(0, end)
 }

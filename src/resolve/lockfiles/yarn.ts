@@ -2,7 +2,7 @@ import { posix } from 'node:path'
 import { parseSyml } from '@yarnpkg/parsers'
 import { nameFromTarballUrl, sourceOf } from '../npm-tree.ts'
 import { UsageError } from '../usage-error.ts'
-import { addEdge, classifySpec, newGraph, recordOf, splitNameSpec, stringEntries, stringOf, type EdgeType, type LockGraph, type LockNode } from './graph.ts'
+import { addEdge, classifySpec, cutAt, newGraph, recordOf, splitNameSpec, stringEntries, stringOf, type EdgeType, type LockGraph, type LockNode } from './graph.ts'
 import { declaredDependencies, declaredType, manifestName, manifestVersion, type Manifests } from './manifest.ts'
 
 const ROOT = ''
@@ -177,7 +177,7 @@ function readBerry(parsed: Record<string, unknown>, lines: Map<string, number>, 
     }
     for (const descriptor of descriptors) {
       byDescriptor.set(descriptor, key)
-      const loose = descriptor.replace(/::.*$/, '')
+      const loose = cutAt(descriptor, '::')
       byLooseDescriptor.set(loose, [...(byLooseDescriptor.get(loose) ?? []), descriptor])
     }
   }
@@ -224,13 +224,13 @@ function berryNode(resolution: string, entry: Record<string, unknown>): LockNode
     // A registry package with a patch of the project applied on install: the registry tarball is scanned.
     return { key: resolution, name, version, source: 'registry', spec: `${name}@${version}`, edges: [] }
   }
-  const bare = reference.replace(/::.*$/, '')
+  const bare = cutAt(reference, '::')
   if (/^(?:file|portal|link):/.test(bare)) {
-    const path = bare.replace(/^(?:file|portal|link):/, '').replace(/#.*$/, '')
+    const path = cutAt(bare.replace(/^(?:file|portal|link):/, ''), '#')
     const locator = /[:&]locator=([^&]+)/.exec(reference)?.[1]
     const base = locator ? workspaceDirOf(safeDecode(locator)) : ''
     const relativeDir = posix.normalize(posix.join(base, path))
-    const source = classifySpec(bare.replace(/#.*$/, ''))
+    const source = classifySpec(cutAt(bare, '#'))
     return { key: resolution, name, version, source, resolved: bare, relativeDir, spec: `file:${relativeDir}`, edges: [] }
   }
   const source = classifySpec(bare)
@@ -247,7 +247,7 @@ function workspaceDirOf(locator: string): string {
 /** Berry's `https://host/repo.git#commit=<sha>` as a spec pacote understands: `git+https://host/repo.git#<sha>`. */
 function gitSpecOf(reference: string): string {
   const commit = /(?:^|[#&])commit=([0-9a-f]+)/i.exec(reference)?.[1]
-  const url = reference.replace(/#.*$/, '')
+  const url = cutAt(reference, '#')
   const prefixed = /^(?:git\+|git:|github:|gitlab:|bitbucket:|ssh:)/.test(url) ? url : `git+${url}`
   return commit ? `${prefixed}#${commit}` : reference
 }
