@@ -140,6 +140,19 @@ describe('analyzeProjectRuns', () => {
     expect(project({ 'package.json': { name: 'x' }, 'server.js': "require('./routes')", 'routes.js': '' }).runs.get('routes.js')).toBe('npm-script:start')
   })
 
+  it('follows hook directories that a script sets, and programs that workspace settings point at', () => {
+    const r = project({
+      'package.json': { name: 'x', scripts: { prepare: 'git config core.hooksPath .githooks' } },
+      '.githooks/post-checkout': '#!/bin/sh\nnode scripts/sync.js\n',
+      'scripts/sync.js': '',
+      '.vscode/settings.json': '{ "eslint.nodePath": "./tools/eslint-shim.js", "typescript.tsdk": "node_modules/typescript/lib", "editor.tabSize": 2 }',
+      'tools/eslint-shim.js': '',
+    })
+    expect(r.runs.get('scripts/sync.js')).toBe('git-hook:post-checkout')
+    expect(r.runs.get('tools/eslint-shim.js')).toBe('folder-open')
+    expect(r.runs.get('.vscode/settings.json')).toBe('folder-open')
+  })
+
   it('survives broken JSON and cycles', () => {
     const broken = project({ 'package.json': '{ not json', '.vscode/tasks.json': '{"tasks": [', 'a.js': "require('./b')", 'b.js': "require('./a')", 'sub/package.json': { scripts: { a: 'npm run b', b: 'npm run a' } } })
     expect(broken.commands.length).toBeLessThan(10)
