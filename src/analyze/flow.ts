@@ -18,10 +18,11 @@
  * Program node, and shared by every rule that asks.
  */
 import type * as t from '@babel/types'
-import type { RuleContext } from '../types.ts'
+import type { ModuleRef, RuleContext } from '../types.ts'
 import { walk } from './walk.ts'
 import { classifyPath, parseUrl, type UrlParts } from './sensitive-paths.ts'
-import { CHILD_PROCESS_FUNCTIONS, NETWORK_MODULES } from './sinks.ts'
+import { CHILD_PROCESS_FUNCTIONS, NETWORK_MODULES, locate } from './sinks.ts'
+import { exportOf, hasSummaries, hop, importedModule, isRelative, joinVia, recordSummary, SUMMARY_LIMITS, type ExportSummary, type ModuleSummary, type SinkSummary, type Site } from './module-summary.ts'
 
 // ---------------------------------------------------------------- labels
 
@@ -54,6 +55,9 @@ export const L = {
   CMDOUT: 1 << 25, // output of a child process
   ENVKEY: 1 << 26, // a secret-looking single environment variable
   HIDDEN: 1 << 27, // a payload hidden in invisible Unicode characters
+  PARAM: 1 << 28, // an argument of an exported function (what its callers in other files pass in)
+  PARAM_MEMBER: 1 << 29, // a member of such an argument (`opts.url`): not the whole of what was passed
+  PARAM_FILE: 1 << 30, // the path of a file such an argument was written to
 } as const
 
 export const HOST_IDS = L.HOSTNAME | L.USER | L.NETIF | L.HOMEDIR | L.CWD
@@ -61,6 +65,22 @@ export const STOLEN = L.ENV | L.WALLET | L.BROWSER | L.CRED | L.CLIPBOARD
 /** Labels that a helper's local may have only because some other caller passed them in. */
 const PARAM_SENSITIVE = 0
 export const PATH_LABELS = L.P_WALLET | L.P_BROWSER | L.P_PROFILE | L.P_CRED | L.P_ASSET | L.P_TMP | L.DROPPED
+
+/** Labels of values read somewhere (as opposed to handles, paths and parameters), named in cross-file notes. */
+export const CARRIED = ~(L.NETOBJ | L.PARAM | L.PARAM_MEMBER | L.PARAM_FILE)
+/** An exported function's arguments, whole, in part, or written to a file. */
+const PARAMS = L.PARAM | L.PARAM_MEMBER | L.PARAM_FILE
+
+/** What running a file written with data labelled `taint` runs: a dropped payload when the data was downloaded or decoded. */
+function droppedLabels(taint: number): number {
+  return (taint & (L.NET | L.DECODED) ? L.DROPPED : 0) | (taint & PARAMS ? L.PARAM_FILE : 0)
+}
+
+/** The labels of a member of a value: one variable of the environment is not the environment, a part of an argument is not all of it. */
+function memberLabels(taint: number): number {
+  const rest = taint & ~(L.ENV | L.PARAM)
+  return taint & L.PARAM ? rest | L.PARAM_MEMBER : rest
+}
 
 export function labelNames(taint: number): string[] {
   return Object.entries(L)
@@ -72,6 +92,18 @@ export function labelNames(taint: number): string[] {
 
 type CallNode = t.CallExpression | t.OptionalCallExpression | t.NewExpression
 type FnNode = t.Function
+
+/** How an event links to other files of the package (module-summary.ts). */
+export interface CrossFile {
+  /**
+   * This call hands its arguments to an exported function of another file, which passes them to
+   * the sink at `site`. `fromCall`: the sink's operand (URL, command, path) was described from this
+   * call's arguments, so `text` / `urlText` / `pathText` are new facts, not the other file's.
+   */
+  sink?: { site: Site; via: string; fromCall: boolean; depth: number; operand?: number }
+  /** Values read in other files (through their exports) that reach this event. */
+  sources?: Array<{ labels: number; site: Site; via: string }>
+}
 
 export interface ExecEvent {
   kind: 'exec'
@@ -89,6 +121,7 @@ export interface ExecEvent {
   args?: t.Node[]
   /** Taint of the program or command string alone (first argument), without the argument list. */
   programTaint?: number
+  cross?: CrossFile
 }
 
 export interface NetworkEvent {
@@ -102,6 +135,7 @@ export interface NetworkEvent {
   taint: number
   /** DNS query: the host name is the data. */
   dns: boolean
+  cross?: CrossFile
 }
 
 export interface FileEvent {
@@ -115,6 +149,7 @@ export interface FileEvent {
   dataTaint: number
   /** Only checks existence / metadata (existsSync, statSync, access). */
   probe: boolean
+  cross?: CrossFile
 }
 
 export interface FlowResult {
@@ -145,7 +180,26 @@ interface Sym {
   param?: { fn: FnNode; index: number }
   /** Edges that read this symbol: re-run when it changes. */
   readers?: Set<number>
+  /** Bound to an export of another file of the package: `const { collect } = require('./collect')`. */
+  imported?: ImportedRef
 }
+
+interface ImportedRef {
+  path: string
+  member: string
+  summary: ModuleSummary
+}
+
+/** An export of the file: `module.exports.x = v`, `export function x`, `export * from './y'` … */
+interface ExportEntry {
+  name: string
+  value?: t.Node
+  /** Re-exports: `export { a as b } from './y'`, `export * from './y'`, `__exportStar(require('./y'), exports)`. */
+  from?: { spec: string; member: string; star: boolean }
+  /** The `module` / `exports` name of a CommonJS export (exports only when it is the global one). */
+  target?: t.Identifier
+}
+
 
 class Scope {
   readonly vars = new Map<string, Sym>()
@@ -225,8 +279,38 @@ export const flowGateListeners = {
   },
   ImportExpression(node: t.ImportExpression, ctx: RuleContext) {
     const program = gateFor(ctx)
-    if (program && ctx.staticString(node.source) === undefined) gate.set(program, true)
+    if (!program) return
+    const spec = ctx.staticString(node.source)
+    if (spec === undefined || summarizedImport(spec, ctx)) gate.set(program, true)
   },
+  // Imports of the package's own files whose exports carry sources or reach sinks (module-summary.ts)
+  ImportDeclaration(node: t.ImportDeclaration, ctx: RuleContext) {
+    gateImport(node.source.value, ctx)
+  },
+  ExportAllDeclaration(node: t.ExportAllDeclaration, ctx: RuleContext) {
+    gateImport(node.source.value, ctx)
+  },
+  ExportNamedDeclaration(node: t.ExportNamedDeclaration, ctx: RuleContext) {
+    if (node.source) gateImport(node.source.value, ctx)
+  },
+  // process.env as a whole is a source without any call: `module.exports = () => ({ ...process.env })`
+  MemberExpression(node: t.MemberExpression, ctx: RuleContext) {
+    if (node.object.type !== 'Identifier' || node.object.name !== 'process' || node.computed || node.property.type !== 'Identifier' || node.property.name !== 'env') return
+    const program = gateFor(ctx)
+    if (!program || gate.get(program) === true) return
+    const parent = ctx.ancestors().at(-1)
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node) return
+    gate.set(program, true)
+  },
+}
+
+function summarizedImport(spec: string, ctx: RuleContext): boolean {
+  return !!ctx.file && isRelative(spec) && importedModule(ctx.pkg, ctx.file.path, spec) !== undefined
+}
+
+function gateImport(spec: string, ctx: RuleContext): void {
+  const program = gateFor(ctx)
+  if (program && gate.get(program) !== true && summarizedImport(spec, ctx)) gate.set(program, true)
 }
 
 function relevantModule(module: string, member: string): boolean {
@@ -249,7 +333,10 @@ function gateCall(node: CallNode, ctx: RuleContext): void {
   if (node.arguments.some((a) => a.type === 'Identifier' && a.name === 'eval')) relevant = true
   else if (callee.type === 'Identifier') {
     if (GATE_GLOBALS.has(callee.name)) relevant = true
-    else if (callee.name === 'require') relevant = node.arguments.length > 0 && ctx.staticString(node.arguments[0] as t.Node) === undefined
+    else if (callee.name === 'require') {
+      const spec = node.arguments.length > 0 ? ctx.staticString(node.arguments[0] as t.Node) : ''
+      relevant = spec === undefined || (spec !== '' && summarizedImport(spec, ctx))
+    }
     else if (callee.name === 'setTimeout' || callee.name === 'setInterval') relevant = !!node.arguments[0] && (node.arguments[0].type === 'StringLiteral' || node.arguments[0].type === 'BinaryExpression' || node.arguments[0].type === 'TemplateLiteral')
     else {
       const ref = ctx.moduleOf(callee)
@@ -406,6 +493,127 @@ function rootId(node: t.Node): t.Identifier | undefined {
   return undefined
 }
 
+// ---------------------------------------------------------------- exports and imports (syntax)
+
+/** `module.exports` → `''`, `exports.x` / `module.exports.x` → `x`; the `module` / `exports` name is checked later. */
+function cjsExportName(left: t.MemberExpression, ctx: RuleContext): string | undefined {
+  const obj = left.object
+  const name = propName(left, ctx)
+  if (name === undefined) return undefined
+  if (obj.type === 'Identifier') {
+    if (obj.name === 'module' && name === 'exports') return ''
+    if (obj.name === 'exports') return name
+    return undefined
+  }
+  if (obj.type === 'MemberExpression' && obj.object.type === 'Identifier' && obj.object.name === 'module' && propName(obj, ctx) === 'exports') return name
+  return undefined
+}
+
+/** The identifier `module` or `exports` an export assignment goes through, to check that it is the global one. */
+export function exportTarget(node: t.Node): t.Identifier | undefined {
+  const id = rootId(node)
+  return id && (id.name === 'module' || id.name === 'exports') ? id : undefined
+}
+
+/** `module.exports = exports = x` → `x`. */
+function innermostValue(node: t.Node): t.Node {
+  let n = node
+  for (let i = 0; i < 10 && n.type === 'AssignmentExpression'; i++) n = n.right
+  return n
+}
+
+/** `Object.defineProperty(exports, 'x', { get() { return y } })` and `__exportStar(require('./y'), exports)`. */
+function collectCjsCallExport(call: t.CallExpression, add: (e: ExportEntry & { target?: t.Identifier }) => void, ctx: RuleContext): void {
+  const callee = call.callee
+  const args = call.arguments
+  const calleeName = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propName(callee, ctx) : undefined
+  if (calleeName === 'defineProperty' && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'Object' && args.length >= 3) {
+    const target = args[0]!
+    const isExports = (target.type === 'Identifier' && target.name === 'exports') || (target.type === 'MemberExpression' && cjsExportName(target, ctx) === '')
+    const name = ctx.staticString(args[1] as t.Node)
+    const descriptor = args[2]
+    if (!isExports || name === undefined || name === '__esModule' || descriptor?.type !== 'ObjectExpression') return
+    for (const p of descriptor.properties) {
+      const key = p.type === 'ObjectProperty' || p.type === 'ObjectMethod' ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : '') : ''
+      if (key === 'value' && p.type === 'ObjectProperty') add({ name, value: p.value, target: exportTarget(target) })
+      if (key === 'get') {
+        const getter = p.type === 'ObjectMethod' ? p : p.type === 'ObjectProperty' && isFn(p.value) ? p.value : undefined
+        const returned = getter ? singleReturn(getter) : undefined
+        if (returned) add({ name, value: returned, target: exportTarget(target) })
+      }
+    }
+    return
+  }
+  if (calleeName !== undefined && /^__export(?:Star)?$/.test(calleeName)) {
+    const required = args[0]
+    if (required?.type !== 'CallExpression' || required.callee.type !== 'Identifier' || required.callee.name !== 'require') return
+    const spec = ctx.staticString(required.arguments[0] as t.Node)
+    if (spec !== undefined && isRelative(spec)) add({ name: '', from: { spec, member: '', star: true } })
+  }
+}
+
+function singleReturn(fn: FnNode): t.Node | undefined {
+  if (fn.body.type !== 'BlockStatement') return fn.body
+  const only = fn.body.body.length === 1 ? fn.body.body[0] : undefined
+  return only?.type === 'ReturnStatement' ? (only.argument ?? undefined) : undefined
+}
+
+function collectEsmExport(node: t.ExportNamedDeclaration, add: (e: ExportEntry) => void, importSpecs: string[]): void {
+  const nameOf = (n: t.Identifier | t.StringLiteral) => (n.type === 'Identifier' ? n.name : n.value)
+  const spec = node.source?.value
+  if (spec !== undefined) {
+    if (!isRelative(spec)) return
+    importSpecs.push(spec)
+    for (const s of node.specifiers) {
+      if (s.type === 'ExportSpecifier') add({ name: nameOf(s.exported), from: { spec, member: nameOf(s.local), star: false } })
+      else if (s.type === 'ExportNamespaceSpecifier') add({ name: nameOf(s.exported), from: { spec, member: '', star: false } })
+    }
+    return
+  }
+  const d = node.declaration
+  if ((d?.type === 'FunctionDeclaration' || d?.type === 'ClassDeclaration') && d.id) add({ name: d.id.name, value: d })
+  else if (d?.type === 'VariableDeclaration') {
+    for (const v of d.declarations) if (v.id.type === 'Identifier' && v.init) add({ name: v.id.name, value: v.init })
+  }
+  for (const s of node.specifiers) if (s.type === 'ExportSpecifier') add({ name: nameOf(s.exported), value: s.local })
+}
+
+/** A declaration whose value may come from another module: `require(…)`, `require(…).x`, `await import(…)`. */
+function mayImport(init: t.Node): boolean {
+  let n = init
+  for (let i = 0; i < 10; i++) {
+    if (n.type === 'AwaitExpression') n = n.argument
+    else if (n.type === 'MemberExpression') n = n.object
+    else break
+  }
+  if (n.type === 'ImportExpression') return true
+  if (n.type !== 'CallExpression') return false
+  const first = n.arguments[0]
+  return !!first && (first.type === 'StringLiteral' || first.type === 'TemplateLiteral' || first.type === 'BinaryExpression')
+}
+
+/** An export re-exported by another file: one file further from its sources and sinks. */
+function deepen(exp: ExportSummary): ExportSummary {
+  const sinks = exp.sinks.filter((s) => s.depth < SUMMARY_LIMITS.depth).map((s) => ({ ...s, depth: s.depth + 1 }))
+  const source = exp.source && exp.source.depth < SUMMARY_LIMITS.depth ? { ...exp.source, depth: exp.source.depth + 1 } : undefined
+  const { source: _dropped, ...rest } = exp
+  return { ...rest, sinks, ...(source && { source }) }
+}
+
+/** Two assignments to one export name (`module.exports.x = a` in two branches). */
+function mergeExports(a: ExportSummary, b: ExportSummary): ExportSummary {
+  const source = a.source ?? b.source
+  const text = a.text ?? b.text
+  return {
+    value: a.value | b.value,
+    returns: a.returns | b.returns,
+    fn: a.fn || b.fn,
+    sinks: [...a.sinks, ...b.sinks].slice(0, SUMMARY_LIMITS.sinks),
+    ...(text !== undefined && { text }),
+    ...(source && { source }),
+  }
+}
+
 function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   const SCOPE = scopeKey
   const scopeOfId = {
@@ -441,11 +649,23 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     return sym
   }
   const pendingAssign: Array<[t.Identifier[], t.Node]> = []
+  /** Cross-file bookkeeping: what the file exports, where calls and functions sit, what it imports. */
+  const exportEntries: ExportEntry[] = []
+  const enclosingFn = new Map<CallNode, FnNode>()
+  const parentFn = new Map<FnNode, FnNode>()
+  const importSpecs: string[] = []
+  const importedDeclarators: t.Node[] = []
+  let wholeEnv = false
+  const addExport = (entry: ExportEntry) => {
+    if (exportEntries.length < SUMMARY_LIMITS.exports) exportEntries.push(entry)
+  }
 
   walk(program, {
-    enter(node) {
+    enter(node, ancestors) {
       if (FUNCTION_TYPES.has(node.type)) {
         const fn = node as FnNode
+        const outer = fnStack[fnStack.length - 1]
+        if (outer) parentFn.set(fn, outer)
         if (fn.type === 'FunctionDeclaration' && fn.id) declare(current(), fn.id, fn)
         const scope = new Scope(current(), true, fn)
         if (fn.type === 'FunctionExpression' && fn.id) declare(scope, fn.id, fn)
@@ -478,7 +698,10 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
           for (const d of node.declarations) {
             const ids = patternIds(d.id)
             for (const id of ids) declare(scope, id, d.id.type === 'Identifier' ? (d.init ?? undefined) : undefined)
-            if (d.init) pendingAssign.push([ids, d.init])
+            if (d.init) {
+              pendingAssign.push([ids, d.init])
+              if (mayImport(d.init) && importedDeclarators.length < 1000) importedDeclarators.push(d.id)
+            }
           }
           break
         }
@@ -487,15 +710,42 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
           break
         case 'ImportDeclaration':
           for (const s of node.specifiers) declare(root, s.local)
+          if (isRelative(node.source.value)) {
+            importSpecs.push(node.source.value)
+            for (const s of node.specifiers) if (importedDeclarators.length < 1000) importedDeclarators.push(s.local)
+          }
+          break
+        case 'ExportNamedDeclaration':
+          collectEsmExport(node, addExport, importSpecs)
+          break
+        case 'ExportDefaultDeclaration':
+          addExport({ name: 'default', value: node.declaration })
+          break
+        case 'ExportAllDeclaration':
+          if (isRelative(node.source.value)) {
+            importSpecs.push(node.source.value)
+            addExport({ name: '', from: { spec: node.source.value, member: '', star: true } })
+          }
+          break
+        case 'MemberExpression':
+          // process.env as a whole (not process.env.X): a source even in a file without calls
+          if (!wholeEnv && node.object.type === 'Identifier' && node.object.name === 'process' && propName(node, ctx) === 'env') {
+            const parent = ancestors[ancestors.length - 1]
+            wholeEnv = !(parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === node)
+          }
           break
         case 'Identifier':
           if (!scopeOfId.has(node)) scopeOfId.set(node, current())
           break
         case 'CallExpression':
         case 'OptionalCallExpression':
-        case 'NewExpression':
+        case 'NewExpression': {
           calls.push(node)
+          const fn = fnStack[fnStack.length - 1]
+          if (fn) enclosingFn.set(node, fn)
+          if (node.type === 'CallExpression') collectCjsCallExport(node, addExport, ctx)
           break
+        }
         case 'TryStatement':
           if (node.handler?.param && tryStatements.length < 500) tryStatements.push(node)
           break
@@ -509,6 +759,10 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
           break
         }
         case 'AssignmentExpression': {
+          if (node.left.type === 'MemberExpression' && node.operator === '=') {
+            const name = cjsExportName(node.left, ctx)
+            if (name !== undefined) addExport({ name, value: innermostValue(node.right), target: exportTarget(node.left) })
+          }
           if (node.left.type === 'Identifier' || node.left.type === 'ObjectPattern' || node.left.type === 'ArrayPattern') {
             pendingAssign.push([patternIds(node.left), node.right])
           } else {
@@ -549,6 +803,63 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       globals.set(id.name, sym)
     }
     return sym
+  }
+
+  // ---- the package's own modules: what this file imports from them, what it exports
+  const filePath = ctx.file?.path
+  const crossFile = filePath !== undefined && hasSummaries(ctx.pkg)
+  const importOfRef = (ref: ModuleRef | undefined): ImportedRef | undefined => {
+    if (!crossFile || !ref || !isRelative(ref.module)) return undefined
+    const found = importedModule(ctx.pkg, filePath, ref.module)
+    return found && { path: found.path, member: ref.member, summary: found.summary }
+  }
+  const importedExport = (imp: ImportedRef): ExportSummary | undefined => exportOf(imp.summary, imp.member, L.ENV)
+  if (crossFile) {
+    for (const declared of importedDeclarators) {
+      for (const id of patternIds(declared)) {
+        const imp = importOfRef(ctx.moduleOf(id))
+        if (imp) resolve(id).imported = imp
+      }
+    }
+  }
+  /** Values taken from other files' exports, by the node that takes them, for cross-file notes. */
+  const importSources = new Map<t.Node, { labels: number; site: Site; via: string; depth: number }>()
+  const noteSource = (node: t.Node, labels: number, exp: ExportSummary, imp: ImportedRef) => {
+    const carried = labels & CARRIED
+    if (carried === 0 || importSources.has(node) || importSources.size >= 50) return
+    importSources.set(node, { labels: carried, site: exp.source?.site ?? { file: imp.path }, via: exp.source?.via ?? hop(imp.member, imp.path, exp.fn), depth: exp.source?.depth ?? 1 })
+  }
+  const liveExports = exportEntries.filter((e) => !e.target || resolve(e.target).global)
+  /** Functions this file exports, whose parameters carry what callers in other files pass in. */
+  const exportedFns = new Set<FnNode>()
+  const objectOf = (node: t.Node): t.ObjectExpression | undefined => {
+    if (node.type === 'ObjectExpression') return node
+    if (node.type !== 'Identifier') return undefined
+    const sym = resolve(node)
+    const init = sym.inits.length === 1 ? sym.inits[0] : undefined
+    return init?.type === 'ObjectExpression' ? init : undefined
+  }
+  const functionsOf = (node: t.Node): FnNode[] => {
+    if (isFn(node)) return [node]
+    if (node.type === 'Identifier') return [...resolve(node).fns]
+    return []
+  }
+  for (const entry of liveExports) {
+    if (!entry.value) continue
+    const value = entry.value
+    for (const fn of functionsOf(value)) exportedFns.add(fn)
+    const obj = objectOf(value)
+    if (obj) {
+      for (const p of obj.properties) {
+        if (p.type === 'ObjectMethod') exportedFns.add(p)
+        else if (p.type === 'ObjectProperty') for (const fn of functionsOf(p.value)) exportedFns.add(fn)
+      }
+    }
+  }
+  if (exportedFns.size > 0) {
+    edges.push(() => {
+      for (const fn of exportedFns) for (const sym of paramSyms(fn)) addTaint(sym, L.PARAM)
+    })
   }
 
   // Assignments recorded after the walk also feed `inits` of implicit globals and reassigned names.
@@ -666,6 +977,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       case 'Identifier': {
         if (node.name === '__dirname' || node.name === '__filename') return '<pkg>'
         const sym = resolve(node)
+        if (sym.imported) return importedText(node) ?? '*'
         if (sym.inits.length === 1) return describe(sym.inits[0], depth + 1)
         if (sym.inits.length === 0 && sym.param) {
           // A parameter: what the (first) call site passes, e.g. registerAudit(path.join(dir, 'token'), url)
@@ -676,6 +988,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         return '*'
       }
       case 'MemberExpression': {
+        const imported = importedText(node)
+        if (imported !== undefined) return imported
         const envName = envVarName(node)
         if (envName !== undefined) {
           const label = ENV_LABELS[envName] ?? 0
@@ -705,6 +1019,24 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       default:
         return '*'
     }
+  }
+
+  /** `lib.key`, `require('./lib').key`: a member of another file's exports. */
+  const importedMember = (node: t.MemberExpression | t.OptionalMemberExpression): ImportedRef | undefined => {
+    const root = rootId(node)
+    const fromImport = root ? resolve(root).imported !== undefined : node.object.type === 'CallExpression' || node.object.type === 'AwaitExpression'
+    return fromImport ? importOfRef(ctx.moduleOf(node)) : undefined
+  }
+  const importedValue = (node: t.Node, imp: ImportedRef): number => {
+    const exp = importedExport(imp)
+    if (!exp || exp.fn) return 0
+    noteSource(node, exp.value, exp, imp)
+    return exp.value
+  }
+  const importedText = (node: t.Node): string | undefined => {
+    if (!crossFile) return undefined
+    const imp = node.type === 'Identifier' ? resolve(node).imported : node.type === 'MemberExpression' ? importedMember(node) : undefined
+    return imp ? importedExport(imp)?.text : undefined
   }
 
   const envVarName = (node: t.MemberExpression | t.OptionalMemberExpression): string | undefined => {
@@ -759,7 +1091,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         readBy(sym)
         if (node.name === '__dirname' || node.name === '__filename') return sym.global ? L.CWD : sym.taint
         if (env && sym.owner === env.fn) return contextTaint(sym, depth)
-        return sym.taint
+        return sym.imported ? sym.taint | importedValue(node, sym.imported) : sym.taint
       }
       case 'StringLiteral':
         return literalLabels(node.value)
@@ -828,12 +1160,16 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       if (envName === '*') return L.ENVKEY | taintOf(node.property, depth)
       return ENV_LABELS[envName] ?? (SECRET_ENV.test(envName) ? L.ENVKEY : 0)
     }
+    if (crossFile) {
+      const imported = importedMember(node)
+      if (imported) return importedValue(node, imported)
+    }
     const name = propName(node, ctx)
     if (name === 'length' || name === 'publicKey' || name === 'size' || name === 'byteLength') return 0
     let taint = taintOf(node.object, depth)
     // A member of the environment is one variable, not the whole; a member of a network handle is
     // data (`res.data`, `r.body`) unless it is a handle itself (`res.socket`).
-    taint &= ~L.ENV
+    taint = memberLabels(taint)
     if (!(name && HANDLE_PROPS.has(name))) taint &= ~L.NETOBJ
     if (node.computed) taint |= taintOf(node.property, depth) & (PATH_LABELS | L.DECODED)
     return taint
@@ -962,6 +1298,19 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         return 0
       case 'clipboard':
         return L.CLIPBOARD
+      case 'import': {
+        // A function or value exported by another file of the package, as its summary describes it.
+        const exp = importedExport(info.imported)
+        if (!exp) break
+        const own = exp.fn ? exp.returns & ~PARAMS : exp.value
+        noteSource(node, own, exp, info.imported)
+        let acc = own
+        // It returns what it was given (or a member of it: `opts.url` is not the whole environment).
+        if (!exp.fn || exp.returns & L.PARAM) acc |= union(args, depth)
+        else if (exp.returns & L.PARAM_MEMBER) acc |= memberLabels(union(args, depth))
+        for (const sink of exp.sinks) if (sink.kind === 'read') acc |= contentLabel(readPathAt(args, sink, depth).taint)
+        return acc
+      }
       default:
         break
     }
@@ -1015,6 +1364,13 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     return acc
   }
 
+  /** What a call into another file's reader passes as the path: the operand argument, or all of them joined. */
+  const readPathAt = (args: t.Node[], sink: SinkSummary, depth: number): { text: string; taint: number } => {
+    const operand = sink.operand !== undefined ? args[sink.operand] : undefined
+    const text = operand ? describe(operand) : args.map((a) => describe(a)).join('/')
+    const taint = (operand ? taintOf(operand, depth) : union(args, depth)) & ~L.P_ASSET
+    return { text, taint: taint | literalLabels(text) }
+  }
   /** The content label of a read: sensitive kinds from the path's taint or text; assets only from the text. */
   const readLabel = (pathNode: t.Node | undefined, depth: number): number => {
     const text = literalLabels(describe(pathNode))
@@ -1047,6 +1403,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     | { kind: 'os'; member: string }
     | { kind: 'cwd' | 'network' | 'fs-read' | 'fs-probe' | 'fs-write' | 'fs-move' | 'decode' | 'process' | 'sanitizer' | 'clipboard' | 'eval' | 'function' | 'vm' | 'dns' | 'other'; member: string; module?: string }
     | { kind: 'require'; member: string }
+    | { kind: 'import'; member: string; module: string; imported: ImportedRef }
   const classifyCache = new Map<CallNode, CallInfo>()
   const classify = (node: CallNode): CallInfo => {
     let info = classifyCache.get(node)
@@ -1070,6 +1427,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       return { kind: 'require', member: /(?:^|\/)package\.json$/.test(name) ? 'package.json' : 'static' }
     }
     if (ref) {
+      const imported = importOfRef(ref)
+      if (imported) return { kind: 'import', member: ref.member, module: imported.path, imported }
       const member = ref.member.replace(/^promises\./, '').replace(/^default\./, '')
       if (ref.module === 'os') return OS_LABELS[member] !== undefined ? { kind: 'os', member } : { kind: 'other', member }
       if (ref.module === 'process' && member === 'cwd') return { kind: 'cwd', member }
@@ -1312,22 +1671,37 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         }
       }
     }
+    // new Promise(resolve => …): what the resolver is called with is followed from the start
+    if (call.type === 'NewExpression' && callee.type === 'Identifier' && callee.name === 'Promise' && args.length > 0) edges.push(() => void taintOf(call))
     // file writes with network or decoded data mark the path as a dropped payload
     const kind = classify(call).kind
+    if (kind === 'import') edges.push(() => {
+      const info = classify(call)
+      if (info.kind !== 'import') return
+      for (const sink of importedExport(info.imported)?.sinks ?? []) {
+        if (sink.kind !== 'write') continue
+        const operand = sink.operand !== undefined ? args[sink.operand] : undefined
+        if (operand && union(args.filter((a) => a !== operand), 0) & (L.NET | L.DECODED)) markDropped(operand)
+      }
+    })
     if (kind === 'fs-write' || kind === 'fs-move') edges.push(() => {
       const info = classify(call)
       if (info.kind === 'fs-write') {
         const data = info.member === 'createWriteStream' ? pipedInto(call) : taintOf(args[1])
         if (data & (L.NET | L.DECODED)) markDropped(args[0])
+        // what an exported function's caller passes in, written to a file: running that file runs it
+        else if (data & PARAMS) markDropped(args[0], L.PARAM_FILE)
       } else if (info.kind === 'fs-move') {
-        if (taintOf(args[0]) & L.DROPPED) markDropped(args[1])
+        const from = taintOf(args[0]) & (L.DROPPED | L.PARAM_FILE)
+        if (from) markDropped(args[1], from)
       }
     })
   }
 
   function isInteresting(call: CallNode): boolean {
-    const kind = classify(call).kind
-    if (kind !== 'other' && kind !== 'sanitizer' && !(kind === 'require' && classify(call).member === 'static')) return true
+    const info = classify(call)
+    if (info.kind === 'require' && info.member === 'static') return crossFile && !!importOfRef({ module: ctx.staticString(call.arguments[0] as t.Node) ?? '', member: '' })
+    if (info.kind !== 'other' && info.kind !== 'sanitizer') return true
     return call.arguments.some((a) => a.type === 'Identifier' && a.name === 'eval')
   }
   const pipeCalls = calls.filter((c) => c.callee.type === 'MemberExpression' && propName(c.callee, ctx) === 'pipe')
@@ -1343,7 +1717,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     }
     return acc
   }
-  const markDropped = (pathNode: t.Node | undefined) => {
+  /** Labels the names in a written file's path: DROPPED, or PARAM_MEMBER for a file an exported function writes its arguments to. */
+  const markDropped = (pathNode: t.Node | undefined, label: number = L.DROPPED) => {
     if (!pathNode) return
     const ids: t.Identifier[] = []
     let budget = 100
@@ -1358,11 +1733,12 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     visit(pathNode)
     for (const id of ids) {
       if (id.name === '__dirname' || id.name === '__filename') continue
-      addTaint(resolve(id), L.DROPPED)
+      addTaint(resolve(id), label)
     }
   }
 
-  if (!calls.some(isInteresting)) {
+  const importsSummarized = crossFile && importSpecs.some((spec) => importOfRef({ module: spec, member: '' }))
+  if (!calls.some(isInteresting) && !wholeEnv && !importsSummarized) {
     return { calls: calls.length, exec: [], network: [], files: [], taintOf: () => 0, describe: (n) => describe(n) }
   }
   // ---- fixpoint
@@ -1462,6 +1838,9 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         files.push({ kind: 'write', node: call, api: info.member, pathText, pathTaint: taintOf(args[0]) | literalLabels(pathText), dataTaint: data, probe: false })
         break
       }
+      case 'import':
+        importedSinkEvents(call, info.imported)
+        break
       default: {
         // sends on network handles: req.write(x), socket.emit('e', x), ws.send(x)
         const callee = call.callee
@@ -1470,7 +1849,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
           if (recv & L.NETOBJ) {
             // The handle's destination: const req = https.request(url, …); req.end(data)
             const handle = rootId(callee.object)
-            const origin = handle ? resolve(handle).inits.find((n): n is CallNode => (n.type === 'CallExpression' || n.type === 'NewExpression') && classify(n).kind === 'network') : undefined
+            const chained = callee.object.type === 'CallExpression' && classify(callee.object).kind === 'network' ? callee.object : undefined
+            const origin = chained ?? (handle ? resolve(handle).inits.find((n): n is CallNode => (n.type === 'CallExpression' || n.type === 'NewExpression') && classify(n).kind === 'network') : undefined)
             const where = origin ? destination(origin) : { urlText: '*' as string }
             // form.submit(url): the form itself is what is sent
             const own = propName(callee, ctx) === 'submit' ? recv & ~(L.NET | L.NETOBJ) : 0
@@ -1485,7 +1865,231 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     }
   }
 
+  // Values taken from other files that reach each event, for the messages.
+  if (importSources.size > 0) {
+    for (const event of [...exec, ...network, ...files]) {
+      const taint = ('taint' in event ? event.taint : event.kind === 'write' ? event.dataTaint : event.pathTaint) & CARRIED
+      const sources = taint === 0 ? [] : [...importSources.values()].filter((s) => s.labels & taint).slice(0, 4)
+      if (sources.length > 0) event.cross = { ...event.cross, sources: sources.map(({ labels, site, via }) => ({ labels, site, via })) }
+    }
+  }
+  let childFns: Map<FnNode, FnNode[]> | undefined
+  let callsIn: Map<FnNode, CallNode[]> | undefined
+  if (ctx.file && liveExports.length > 0) {
+    const summary = summarize(ctx.file.path)
+    if (summary) recordSummary(ctx.pkg, ctx.file.path, summary)
+  }
+
   return { calls: calls.length, exec, network, files, taintOf: (n) => taintOf(n), describe: (n) => describe(n) }
+
+  /** Events at a call into another file's exported function: the sinks its summary says it reaches. */
+  function importedSinkEvents(call: CallNode, imported: ImportedRef): void {
+    const sinks = importedExport(imported)?.sinks ?? []
+    if (sinks.length === 0) return
+    const args = call.arguments as t.Node[]
+    const whole = union(args, 0)
+    for (const sink of sinks) {
+      const taint = sink.writtenFile ? droppedLabels(whole) : sink.partial ? memberLabels(whole) : whole
+      const operand = sink.operand !== undefined ? args[sink.operand] : undefined
+      if (taint === 0 && !operand) continue // nothing of this file reaches it
+      const cross: CrossFile = { sink: { site: sink.site, via: sink.via, fromCall: !!operand, depth: sink.depth, ...(sink.operand !== undefined && { operand: sink.operand }) } }
+      if (sink.kind === 'network') {
+        const where = operand ? withUrl(describe(operand)) : { urlText: sink.urlText ?? '*', ...(sink.url && { url: sink.url }) }
+        network.push({ kind: 'network', node: call, api: sink.api, ...where, taint, dns: !!sink.dns, cross })
+      } else if (sink.kind === 'exec') {
+        exec.push({
+          kind: 'exec',
+          node: call,
+          api: sink.api,
+          family: sink.family ?? 'eval',
+          taint,
+          programTaint: operand ? taintOf(operand) : taint,
+          text: operand ? describe(operand) : (sink.text ?? '*'),
+          ...(sink.options && { options: sink.options }),
+          args: [],
+          cross,
+        })
+      } else if (sink.kind === 'write') {
+        const pathText = operand ? describe(operand) : (sink.pathText ?? '*')
+        const dataTaint = union(args.filter((a) => a !== operand), 0)
+        files.push({ kind: 'write', node: call, api: sink.api, pathText, pathTaint: (operand ? taintOf(operand) : 0) | literalLabels(pathText), dataTaint, probe: false, cross })
+      } else {
+        const path = readPathAt(args, sink, 0)
+        files.push({ kind: 'read', node: call, api: sink.api, pathText: path.text, pathTaint: path.taint, dataTaint: contentLabel(path.taint), probe: false, cross })
+      }
+    }
+  }
+
+  /** What this file's exports carry and which sinks its exported functions pass their arguments to. */
+  function summarize(path: string): ModuleSummary | undefined {
+    const file = ctx.file!
+    const out = new Map<string, ExportSummary>()
+    const put = (name: string, exp: ExportSummary) => {
+      const old = out.get(name)
+      if (!old && out.size >= SUMMARY_LIMITS.exports) return
+      out.set(name, old ? mergeExports(old, exp) : exp)
+    }
+    const siteOf = (node: t.Node | undefined): Site => {
+      const where = locate(file, node)
+      return { file: where.file, ...(where.line !== undefined && { line: where.line }), ...(where.column !== undefined && { column: where.column }), ...(where.snippet !== undefined && { snippet: where.snippet }) }
+    }
+    const sinkTaint = (e: ExecEvent | NetworkEvent | FileEvent) => ('taint' in e ? e.taint : e.kind === 'write' ? e.dataTaint | e.pathTaint : e.pathTaint)
+    const paramEvents = [...network, ...exec, ...files].filter((e) => (sinkTaint(e) & PARAMS) !== 0 && !(e.kind === 'read' && e.probe))
+
+    /** Where the sensitive labels of an export come from: another file's export, a read of this file, or the export itself. */
+    const sourceOf = (name: string, labels: number, fn: boolean, node: t.Node): ExportSummary['source'] => {
+      const carried = labels & CARRIED
+      if (carried === 0) return undefined
+      const here = hop(name, path, fn)
+      for (const s of importSources.values()) {
+        if (s.labels & carried && s.depth < SUMMARY_LIMITS.depth) return { site: s.site, via: joinVia(here, s.via), depth: s.depth + 1 }
+      }
+      const read = files.find((f) => f.kind === 'read' && !f.probe && (f.dataTaint & carried) !== 0)
+      return { site: read ? siteOf(read.node) : siteOf(node), via: here, depth: 1 }
+    }
+
+    const summarizeFns = (name: string, fns: FnNode[], node: t.Node) => {
+      let returns = 0
+      for (const fn of fns) returns |= retSyms.get(fn)?.taint ?? 0
+      const sinks: SinkSummary[] = []
+      if (paramEvents.length > 0) {
+        const reach = reachableFrom(fns)
+        for (const e of paramEvents) {
+          const owner = enclosingFn.get(e.node)
+          if (!owner || !reach.has(owner) || sinks.length >= SUMMARY_LIMITS.sinks) continue
+          const sink = sinkSummary(e, sinkTaint(e), name, fns, siteOf)
+          if (sink) sinks.push(sink)
+        }
+      }
+      const source = sourceOf(name, returns & ~PARAMS, true, node)
+      put(name, { value: 0, returns, fn: true, sinks, ...(source && { source }) })
+    }
+    const summarizeValue = (name: string, node: t.Node, depth: number): void => {
+      let value = node
+      while (value.type === 'ParenthesizedExpression' || value.type === 'TSAsExpression' || value.type === 'TSNonNullExpression') value = value.expression
+      // module.exports = require('./y'), exports.x = require('./y').x, export { x } of an imported x
+      const imported = value.type === 'Identifier' ? resolve(value).imported : value.type === 'CallExpression' || value.type === 'MemberExpression' ? importOfRef(ctx.moduleOf(value)) : undefined
+      if (imported) return copyImported(name, imported)
+      const fns = functionsOf(value)
+      if (fns.length > 0) return summarizeFns(name, fns, value)
+      const obj = depth < 2 ? objectOf(value) : undefined
+      if (obj) {
+        for (const p of obj.properties) {
+          if (p.type === 'SpreadElement' || p.computed) continue
+          const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined
+          if (key === undefined) continue
+          const member = name === '' ? key : `${name}.${key}`
+          if (p.type === 'ObjectMethod') summarizeFns(member, [p], p)
+          else if (p.type === 'ObjectProperty') summarizeValue(member, p.value, depth + 1)
+        }
+      }
+      const taint = taintOf(value) & ~PARAMS
+      const text = describe(value)
+      const useful = text !== '*' && text.length <= SUMMARY_LIMITS.text && (literalLabels(text) !== 0 || !!parseUrl(text))
+      const source = sourceOf(name, taint, false, value)
+      put(name, { value: taint, returns: 0, fn: false, sinks: [], ...(useful && { text }), ...(source && { source }) })
+    }
+    const copyImported = (name: string, imported: ImportedRef) => {
+      if (imported.member !== '') {
+        const exp = importedExport(imported)
+        if (exp) put(name, deepen(exp))
+        return
+      }
+      for (const [member, exp] of imported.summary.exports) put(name === '' ? member : member === '' ? name : `${name}.${member}`, deepen(exp))
+    }
+
+    for (const entry of liveExports) {
+      if (entry.from) {
+        const found = importedModule(ctx.pkg, path, entry.from.spec)
+        if (!found) continue
+        if (entry.from.star) {
+          for (const [member, exp] of found.summary.exports) if (member !== '' && member !== 'default' && !out.has(member)) put(member, deepen(exp))
+        } else {
+          copyImported(entry.name, { path: found.path, member: entry.from.member, summary: found.summary })
+        }
+      } else if (entry.value) {
+        summarizeValue(entry.name, entry.value, 0)
+      }
+    }
+    const carries = (exp: ExportSummary) => ((exp.value | exp.returns) & CARRIED) !== 0 || exp.sinks.length > 0 || exp.text !== undefined
+    return [...out.values()].some(carries) ? { exports: out } : undefined
+  }
+
+  /** A function and everything it can run: the functions nested in it and the local functions it calls. */
+  function reachableFrom(fns: FnNode[]): Set<FnNode> {
+    if (!childFns) {
+      childFns = new Map()
+      for (const [fn, parent] of parentFn) {
+        const list = childFns.get(parent) ?? []
+        list.push(fn)
+        childFns.set(parent, list)
+      }
+      callsIn = new Map()
+      for (const [call, fn] of enclosingFn) {
+        const list = callsIn.get(fn) ?? []
+        list.push(call)
+        callsIn.set(fn, list)
+      }
+    }
+    const seen = new Set<FnNode>(fns)
+    const queue = [...fns]
+    while (queue.length > 0 && seen.size < 500) {
+      const fn = queue.pop()!
+      const next = [...(childFns.get(fn) ?? [])]
+      for (const call of callsIn!.get(fn) ?? []) if (call.callee.type === 'Identifier' || isFn(call.callee)) next.push(...fnsOf(call.callee))
+      for (const n of next) {
+        if (!seen.has(n)) {
+          seen.add(n)
+          queue.push(n)
+        }
+      }
+    }
+    return seen
+  }
+
+  /** The summary of an event that an exported function's parameters reach. */
+  function sinkSummary(e: ExecEvent | NetworkEvent | FileEvent, taint: number, name: string, fns: FnNode[], siteOf: (node: t.Node) => Site): SinkSummary | undefined {
+    const below = e.cross?.sink
+    const depth = (below?.depth ?? 0) + 1
+    if (depth > SUMMARY_LIMITS.depth) return undefined
+    const args = e.node.arguments as t.Node[]
+    let operandNode: t.Node | undefined
+    if (below) operandNode = below.operand !== undefined ? args[below.operand] : undefined
+    else if (e.kind === 'network') operandNode = e.api.startsWith('<') ? undefined : destinationNode(e.node)
+    else if (e.kind === 'exec') operandNode = e.api === 'Function' ? args[args.length - 1] : args[0]
+    else operandNode = args[0]
+    while (operandNode && (operandNode.type === 'ParenthesizedExpression' || operandNode.type === 'TSAsExpression')) operandNode = operandNode.expression
+    const param = operandNode?.type === 'Identifier' ? resolve(operandNode).param : undefined
+    const operand = param && fns.includes(param.fn) ? param.index : undefined
+    const writtenFile = (taint & (L.PARAM | L.PARAM_MEMBER)) === 0
+    const partial = !writtenFile && (taint & L.PARAM) === 0
+    const base = {
+      api: e.api,
+      site: below?.site ?? siteOf(e.node),
+      via: joinVia(hop(name, filePath!, true), below?.via),
+      depth,
+      ...(operand !== undefined && { operand }),
+      ...(partial && { partial }),
+      ...(writtenFile && { writtenFile }),
+    }
+    if (e.kind === 'network') return { kind: 'network', ...base, urlText: e.urlText.slice(0, SUMMARY_LIMITS.text), ...(e.url && { url: e.url }), dns: e.dns }
+    if (e.kind === 'exec') return { kind: 'exec', ...base, family: e.family, text: e.text.slice(0, SUMMARY_LIMITS.text), ...(e.options && { options: e.options }) }
+    return { kind: e.kind, ...base, pathText: e.pathText.slice(0, SUMMARY_LIMITS.text) }
+  }
+
+  /** The URL argument of a request call (see `destination`). */
+  function destinationNode(call: CallNode): t.Node | undefined {
+    const args = call.arguments as t.Node[]
+    let first = args[0]
+    if (first && args[1] && /^(?:GET|POST|PUT|PATCH|DELETE|HEAD)$/i.test(ctx.staticString(first) ?? '')) first = args[1]
+    if (first?.type !== 'ObjectExpression') return first
+    for (const p of first.properties) {
+      if (p.type !== 'ObjectProperty' || p.computed) continue
+      const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : ''
+      if (key === 'url' || key === 'uri' || key === 'baseURL' || key === 'hostname' || key === 'host') return p.value
+    }
+    return undefined
+  }
 
   function destination(call: CallNode): { urlText: string; url?: UrlParts } {
     const args = call.arguments as t.Node[]

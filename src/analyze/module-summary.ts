@@ -35,6 +35,8 @@ export interface SinkSummary {
   operand?: number
   /** Only members of the arguments reach the sink (`opts.body`), not the arguments themselves. */
   partial?: boolean
+  /** The sink runs a file that the function wrote its arguments to (`writeFileSync(f, code); require(f)`). */
+  writtenFile?: boolean
   urlText?: string
   url?: UrlParts
   dns?: boolean
