@@ -491,6 +491,7 @@ describe('malformed lockfiles are usage errors, never crashes', () => {
     ['pnpm-lock.yaml', 'packages: {}\n'],
     ['pnpm-lock.yaml', "lockfileVersion: '42.0'\n"],
     ['pnpm-lock.yaml', BILLION_LAUGHS],
+    ['pnpm-lock.yaml', `lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {integrity: ${SRI('A')}}\n  a@1.0.0:\n    resolution: {integrity: ${SRI('B')}}\n`],
     ['pnpm-lock.yaml', `${'['.repeat(100_000)}`],
     ['bun.lock', '{"lockfileVersion": 1, "packages": {'],
     ['bun.lock', '{"packages": {}}'],

@@ -12,7 +12,7 @@ interface PnpmDocument {
   /** `lockfileVersion` as a number: 5.4, 6, 9… */
   version: number
   data: Record<string, unknown>
-  /** Line of each key of `packages` and `snapshots`. */
+  /** Line of each key of `packages` and `snapshots`, keyed `<section>\0<key>`. */
   lines: Map<string, number>
 }
 
@@ -34,7 +34,8 @@ export function readPnpmLock(text: string, manifests: Manifests = new Map()): Lo
 function parseDocuments(text: string): PnpmDocument[] {
   let parsed: Document.Parsed[]
   try {
-    const all = parseAllDocuments(text, { uniqueKeys: true })
+    // yaml's own duplicate-key check is quadratic in the size of a map; keys are checked below.
+    const all = parseAllDocuments(text, { uniqueKeys: false })
     parsed = Array.isArray(all) ? all : []
   } catch (error) {
     throw new UsageError(`pnpm-lock.yaml could not be parsed: ${(error as Error).message.split('\n')[0]}`)
@@ -58,8 +59,13 @@ function parseDocuments(text: string): PnpmDocument[] {
     for (const section of ['snapshots', 'packages']) {
       const map = doc.get(section, true)
       if (!isMap(map)) continue
+      const seen = new Set<string>()
       for (const pair of map.items) {
-        if (isScalar(pair.key) && pair.key.range) lines.set(String(pair.key.value), lineAt(starts, pair.key.range[0]))
+        if (!isScalar(pair.key)) continue
+        const key = String(pair.key.value)
+        if (seen.has(key)) throw new UsageError(`pnpm-lock.yaml (document ${index + 1}) lists ${JSON.stringify(key.slice(0, 200))} twice under ${section}`)
+        seen.add(key)
+        if (pair.key.range) lines.set(`${section}\u0000${key}`, lineAt(starts, pair.key.range[0]))
       }
     }
     return { version, data, lines }
@@ -91,7 +97,7 @@ class PnpmReader {
         this.graph.warnings.push(`pnpm-lock.yaml: entry ${JSON.stringify(rawKey.slice(0, 200))} has no package name; skipped`)
         continue
       }
-      node.line = doc.lines.get(base) ?? doc.lines.get(rawKey)
+      node.line = doc.lines.get(`packages\u0000${base}`) ?? doc.lines.get(`snapshots\u0000${rawKey}`)
       if (!this.graph.nodes.has(node.key)) this.graph.nodes.set(node.key, node)
       this.lookup.set(rawKey, node.key)
     }

@@ -165,8 +165,8 @@ function readBerry(parsed: Record<string, unknown>, lines: Map<string, number>, 
       const node = berryNode(resolution, entry)
       key = node.key
       if (!graph.nodes.has(key)) {
-        node.line = Math.min(...descriptors.map((d) => lines.get(d) ?? Infinity))
-        if (node.line === Infinity) delete node.line
+        const line = descriptors.reduce((min, d) => Math.min(min, lines.get(d) ?? Infinity), Infinity)
+        if (line !== Infinity) node.line = line
         graph.nodes.set(key, node)
       }
       keyOfResolution.set(resolution, key)
@@ -178,7 +178,9 @@ function readBerry(parsed: Record<string, unknown>, lines: Map<string, number>, 
     for (const descriptor of descriptors) {
       byDescriptor.set(descriptor, key)
       const loose = cutAt(descriptor, '::')
-      byLooseDescriptor.set(loose, [...(byLooseDescriptor.get(loose) ?? []), descriptor])
+      const same = byLooseDescriptor.get(loose)
+      if (same) same.push(descriptor)
+      else byLooseDescriptor.set(loose, [descriptor])
     }
   }
 
