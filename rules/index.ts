@@ -15,6 +15,7 @@ import installScript from './install-script.ts'
 import installTimeChildProcess from './install-time-child-process.ts'
 import integrityMismatch from './integrity-mismatch.ts'
 import invisibleCharacters from './invisible-characters.ts'
+import manifestConfusion from './manifest-confusion.ts'
 import nonRegistryDependency from './non-registry-dependency.ts'
 import obfuscatedCode from './obfuscated-code.ts'
 import obfuscatedRequire from './obfuscated-require.ts'
@@ -51,6 +52,7 @@ export const rules: readonly Rule[] = [
   installTimeChildProcess,
   integrityMismatch,
   invisibleCharacters,
+  manifestConfusion,
   nonRegistryDependency,
   obfuscatedCode,
   obfuscatedRequire,
