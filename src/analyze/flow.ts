@@ -57,6 +57,7 @@ export const L = {
   HIDDEN: 1 << 27, // a payload hidden in invisible Unicode characters
   PARAM: 1 << 28, // an argument of an exported function (what its callers in other files pass in)
   PARAM_MEMBER: 1 << 29, // a member of such an argument (`opts.url`): not the whole of what was passed
+  PARAM_FILE: 1 << 30, // the path of a file such an argument was written to
 } as const
 
 export const HOST_IDS = L.HOSTNAME | L.USER | L.NETIF | L.HOMEDIR | L.CWD
@@ -66,9 +67,14 @@ const PARAM_SENSITIVE = 0
 export const PATH_LABELS = L.P_WALLET | L.P_BROWSER | L.P_PROFILE | L.P_CRED | L.P_ASSET | L.P_TMP | L.DROPPED
 
 /** Labels of values read somewhere (as opposed to handles, paths and parameters), named in cross-file notes. */
-export const CARRIED = ~(L.NETOBJ | L.PARAM | L.PARAM_MEMBER)
-/** An exported function's arguments, whole or in part. */
-const PARAMS = L.PARAM | L.PARAM_MEMBER
+export const CARRIED = ~(L.NETOBJ | L.PARAM | L.PARAM_MEMBER | L.PARAM_FILE)
+/** An exported function's arguments, whole, in part, or written to a file. */
+const PARAMS = L.PARAM | L.PARAM_MEMBER | L.PARAM_FILE
+
+/** What running a file written with data labelled `taint` runs: a dropped payload when the data was downloaded or decoded. */
+function droppedLabels(taint: number): number {
+  return (taint & (L.NET | L.DECODED) ? L.DROPPED : 0) | (taint & PARAMS ? L.PARAM_FILE : 0)
+}
 
 /** The labels of a member of a value: one variable of the environment is not the environment, a part of an argument is not all of it. */
 function memberLabels(taint: number): number {
@@ -1665,6 +1671,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         }
       }
     }
+    // new Promise(resolve => …): what the resolver is called with is followed from the start
+    if (call.type === 'NewExpression' && callee.type === 'Identifier' && callee.name === 'Promise' && args.length > 0) edges.push(() => void taintOf(call))
     // file writes with network or decoded data mark the path as a dropped payload
     const kind = classify(call).kind
     if (kind === 'import') edges.push(() => {
@@ -1673,7 +1681,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       for (const sink of importedExport(info.imported)?.sinks ?? []) {
         if (sink.kind !== 'write') continue
         const operand = sink.operand !== undefined ? args[sink.operand] : undefined
-        if (union(args.filter((a) => a !== operand), 0) & (L.NET | L.DECODED)) markDropped(operand ?? args[0])
+        if (operand && union(args.filter((a) => a !== operand), 0) & (L.NET | L.DECODED)) markDropped(operand)
       }
     })
     if (kind === 'fs-write' || kind === 'fs-move') edges.push(() => {
@@ -1681,8 +1689,11 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       if (info.kind === 'fs-write') {
         const data = info.member === 'createWriteStream' ? pipedInto(call) : taintOf(args[1])
         if (data & (L.NET | L.DECODED)) markDropped(args[0])
+        // what an exported function's caller passes in, written to a file: running that file runs it
+        else if (data & PARAMS) markDropped(args[0], L.PARAM_FILE)
       } else if (info.kind === 'fs-move') {
-        if (taintOf(args[0]) & L.DROPPED) markDropped(args[1])
+        const from = taintOf(args[0]) & (L.DROPPED | L.PARAM_FILE)
+        if (from) markDropped(args[1], from)
       }
     })
   }
@@ -1706,7 +1717,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     }
     return acc
   }
-  const markDropped = (pathNode: t.Node | undefined) => {
+  /** Labels the names in a written file's path: DROPPED, or PARAM_MEMBER for a file an exported function writes its arguments to. */
+  const markDropped = (pathNode: t.Node | undefined, label: number = L.DROPPED) => {
     if (!pathNode) return
     const ids: t.Identifier[] = []
     let budget = 100
@@ -1721,7 +1733,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     visit(pathNode)
     for (const id of ids) {
       if (id.name === '__dirname' || id.name === '__filename') continue
-      addTaint(resolve(id), L.DROPPED)
+      addTaint(resolve(id), label)
     }
   }
 
@@ -1877,7 +1889,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     const args = call.arguments as t.Node[]
     const whole = union(args, 0)
     for (const sink of sinks) {
-      const taint = sink.partial ? memberLabels(whole) : whole
+      const taint = sink.writtenFile ? droppedLabels(whole) : sink.partial ? memberLabels(whole) : whole
       const operand = sink.operand !== undefined ? args[sink.operand] : undefined
       if (taint === 0 && !operand) continue // nothing of this file reaches it
       const cross: CrossFile = { sink: { site: sink.site, via: sink.via, fromCall: !!operand, depth: sink.depth, ...(sink.operand !== undefined && { operand: sink.operand }) } }
@@ -2049,8 +2061,17 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     while (operandNode && (operandNode.type === 'ParenthesizedExpression' || operandNode.type === 'TSAsExpression')) operandNode = operandNode.expression
     const param = operandNode?.type === 'Identifier' ? resolve(operandNode).param : undefined
     const operand = param && fns.includes(param.fn) ? param.index : undefined
-    const partial = (taint & L.PARAM) === 0
-    const base = { api: e.api, site: below?.site ?? siteOf(e.node), via: joinVia(hop(name, filePath!, true), below?.via), depth, ...(operand !== undefined && { operand }), ...(partial && { partial }) }
+    const writtenFile = (taint & (L.PARAM | L.PARAM_MEMBER)) === 0
+    const partial = !writtenFile && (taint & L.PARAM) === 0
+    const base = {
+      api: e.api,
+      site: below?.site ?? siteOf(e.node),
+      via: joinVia(hop(name, filePath!, true), below?.via),
+      depth,
+      ...(operand !== undefined && { operand }),
+      ...(partial && { partial }),
+      ...(writtenFile && { writtenFile }),
+    }
     if (e.kind === 'network') return { kind: 'network', ...base, urlText: e.urlText.slice(0, SUMMARY_LIMITS.text), ...(e.url && { url: e.url }), dns: e.dns }
     if (e.kind === 'exec') return { kind: 'exec', ...base, family: e.family, text: e.text.slice(0, SUMMARY_LIMITS.text), ...(e.options && { options: e.options }) }
     return { kind: e.kind, ...base, pathText: e.pathText.slice(0, SUMMARY_LIMITS.text) }
