@@ -595,9 +595,7 @@ function mayImport(init: t.Node): boolean {
 /** An export re-exported by another file: one file further from its sources and sinks. */
 function deepen(exp: ExportSummary): ExportSummary {
   const sinks = exp.sinks.filter((s) => s.depth < SUMMARY_LIMITS.depth).map((s) => ({ ...s, depth: s.depth + 1 }))
-  const source = exp.source && exp.source.depth < SUMMARY_LIMITS.depth ? { ...exp.source, depth: exp.source.depth + 1 } : undefined
-  const { source: _dropped, ...rest } = exp
-  return { ...rest, sinks, ...(source && { source }) }
+  return { ...exp, sinks, ...(exp.source && { source: { ...exp.source, depth: exp.source.depth + 1 } }) }
 }
 
 /** Two assignments to one export name (`module.exports.x = a` in two branches). */
@@ -813,7 +811,13 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     const found = importedModule(ctx.pkg, filePath, ref.module)
     return found && { path: found.path, member: ref.member, summary: found.summary }
   }
-  const importedExport = (imp: ImportedRef): ExportSummary | undefined => exportOf(imp.summary, imp.member, L.ENV)
+  const importedExport = (imp: ImportedRef): ExportSummary | undefined => {
+    const exp = exportOf(imp.summary, imp.member, L.ENV)
+    // Values that crossed too many files already are not followed further (chains are bounded).
+    if (!exp?.source || exp.source.depth < SUMMARY_LIMITS.depth) return exp
+    const { source: _deep, ...rest } = exp
+    return { ...rest, value: exp.value & ~CARRIED, returns: exp.returns & ~CARRIED }
+  }
   if (crossFile) {
     for (const declared of importedDeclarators) {
       for (const id of patternIds(declared)) {
@@ -1942,7 +1946,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       if (carried === 0) return undefined
       const here = hop(name, path, fn)
       for (const s of importSources.values()) {
-        if (s.labels & carried && s.depth < SUMMARY_LIMITS.depth) return { site: s.site, via: joinVia(here, s.via), depth: s.depth + 1 }
+        if (s.labels & carried) return { site: s.site, via: joinVia(here, s.via), depth: s.depth + 1 }
       }
       const read = files.find((f) => f.kind === 'read' && !f.probe && (f.dataTaint & carried) !== 0)
       return { site: read ? siteOf(read.node) : siteOf(node), via: here, depth: 1 }
