@@ -12,7 +12,7 @@ import { authFailureReason, fetchPackage, pacoteNetworkOptions, type FetchOption
 import { readPackageSource, type PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
 import { loadRegistryConfig, networkSettings, registryOf, type NetworkSettings, type RegistryConfig } from './fetch/npm-config.ts'
-import { resolveTarget } from './resolve/resolve-target.ts'
+import { resolveTarget, type ResolvedTarget } from './resolve/resolve-target.ts'
 import { ResultCache } from './result-cache.ts'
 import { TOOL_VERSION } from './version.ts'
 import { SEVERITIES, type Finding, type PackageRef, type PackageResult, type Rule, type ScanReport, type Severity } from './types.ts'
@@ -50,17 +50,27 @@ export type ProgressEvent = { phase: 'resolve' } | { phase: 'scan'; done: number
 export async function scan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now()
   options.onProgress?.({ phase: 'resolve' })
+  const resolved = await resolveScanTarget(options.target, options)
+  const packages = await scanRefs(resolved.packages, { ...options, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
+  judgeTree(packages, resolved, options)
+  return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
+}
+
+/** The packages of a target, resolved with the user's registry configuration. */
+export async function resolveScanTarget(target: string, options: Omit<ScanOptions, 'target'>): Promise<ResolvedTarget> {
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const registryConfig = registryConfigFor(undefined, options.registry)
   const npmOptions = { ...registryConfig, ...pacoteNetworkOptions(networkSettings(registryConfig, options.network)), cache: join(cacheDir, '_cacache') }
-  const resolved = await resolveTarget(options.target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false }).catch((error: unknown) => {
+  return resolveTarget(target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false }).catch((error: unknown) => {
     throw explainResolveError(error, registryConfig)
   })
-  const packages = await scanRefs(resolved.packages, { ...options, cacheDir, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
+}
+
+/** Checks across the packages of one tree, after each was analysed on its own. */
+export function judgeTree(packages: PackageResult[], resolved: Pick<ResolvedTarget, 'projectDir' | 'kind'>, options: Pick<ScanOptions, 'registry'>): void {
   // Hand-offs between packages of the same tree (one stages a file, another reads and runs it).
   correlatePackages(packages)
   runTreeRules(treeRules, packages, registryConfigFor(resolved.projectDir, options.registry), resolved.kind)
-  return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
 }
 
 /** fetch → analyze for packages already resolved, at most `concurrency` fetches at once. */
@@ -193,7 +203,7 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0))
 }
 
-function buildReport(target: string, targetKind: ScanReport['targetKind'], warnings: string[], packages: PackageResult[], started: number): ScanReport {
+export function buildReport(target: string, targetKind: ScanReport['targetKind'], warnings: string[], packages: PackageResult[], started: number): ScanReport {
   const findings = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>
   for (const p of packages) for (const f of p.findings) findings[f.severity]++
   const notScanned = packages.filter((p) => p.status !== 'scanned').length

@@ -116,6 +116,25 @@ export interface PackageResult {
   verdict: Verdict
   findings: Finding[]
   stats: { files: number; jsFiles: number; bytes: number }
+  /** In a diff: how this package differs from the base lockfile. */
+  change?: DependencyChange
+}
+
+/** One difference between the base and head lockfiles of a diff. */
+export interface DependencyChange {
+  kind: 'added' | 'version-changed' | 'resolved-host-changed' | 'integrity-changed' | 'removed'
+  name: string
+  /** Head version (base version for `removed`). */
+  version: string
+  /** Versions of the same name in the base lockfile, for `version-changed`. */
+  previousVersions?: string[]
+  location: string
+  resolved?: string
+  previousResolved?: string
+  integrity?: string
+  previousIntegrity?: string
+  /** Line of the entry in the head lockfile (base lockfile for `removed`), when the format tells. */
+  lockfileLine?: number
 }
 
 export interface ScanReport {
@@ -138,6 +157,8 @@ export interface ScanReport {
   /** Problems with the target itself, e.g. a lockfile that could not be read fully. */
   warnings: string[]
   packages: PackageResult[]
+  /** Present for `tarsier diff`: what was compared, and every change (only added and changed packages are scanned). */
+  diff?: { base: string; lockfile: string; changes: DependencyChange[] }
 }
 
 export type TargetKind = 'lockfile' | 'node_modules' | 'package.json' | 'tarball' | 'registry-spec' | 'package-directory'

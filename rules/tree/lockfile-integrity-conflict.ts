@@ -1,4 +1,5 @@
 import { defineTreeRule } from '../../src/analyze/tree-rule.ts'
+import { compareIntegrity } from '../../src/resolve/integrity.ts'
 import type { PackageResult } from '../../src/types.ts'
 
 /**
@@ -20,10 +21,9 @@ export default defineTreeRule({
       byVersion.set(key, [...(byVersion.get(key) ?? []), pkg])
     }
     for (const [key, entries] of byVersion) {
-      const hashes = new Set(entries.map((p) => p.integrity))
-      if (hashes.size < 2) continue
       for (const pkg of entries) {
-        const others = entries.filter((p) => p.integrity !== pkg.integrity).map((p) => p.location || '(root)')
+        const others = entries.filter((p) => compareIntegrity(p.integrity!, pkg.integrity!) === 'different').map((p) => p.location || '(root)')
+        if (others.length === 0) continue
         context.report(pkg, {
           message: `${key} at ${pkg.location} has integrity ${pkg.integrity}, but ${others.join(', ')} lists the same version with another hash. A published version never changes: one entry was edited to point at other bytes.`,
         })

@@ -4,11 +4,13 @@ import { formatJson } from '../report/json.ts'
 import { EXIT, exitCodeOf } from '../report/exit-code.ts'
 import { formatTable } from '../report/table.ts'
 import { UsageError } from '../resolve/resolve-target.ts'
-import { scan, type ProgressEvent } from '../scan.ts'
-import { SEVERITIES, type Severity } from '../types.ts'
+import { diffScan } from '../diff.ts'
+import { scan, type ProgressEvent, type ScanOptions } from '../scan.ts'
+import { SEVERITIES, type ScanReport, type Severity } from '../types.ts'
 import { TOOL_VERSION } from '../version.ts'
 
-interface ScanFlags {
+/** Flags of `scan` and `diff` alike. */
+interface CommonFlags {
   format: 'table' | 'json'
   output?: string
   failOn: Severity
@@ -23,8 +25,16 @@ interface ScanFlags {
   progress: boolean
   color?: boolean
   all: boolean
-  dependencies: boolean
   resultCache: boolean
+}
+
+interface ScanFlags extends CommonFlags {
+  dependencies: boolean
+}
+
+interface DiffFlags extends CommonFlags {
+  base?: string
+  baseLockfile?: string
 }
 
 /** Runs the CLI and returns its exit code (0 clean, 1 findings, 2 usage error, 3 incomplete). */
@@ -37,29 +47,24 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
 
-  program
+  const scanCommand = program
     .command('scan')
     .description('scan a project directory, a lockfile, a package.json, a .tgz file, or a registry spec such as left-pad@1.3.0')
     .argument('[target]', 'what to scan', '.')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high'))
-    .option('--omit <types>', 'leave out dev and/or optional dependencies (comma-separated)', parseOmit, [])
-    .option('--cache <dir>', 'tarball cache directory (default: $XDG_CACHE_HOME/tarsier)')
-    .option('--registry <url>', 'registry to fetch from (default: from .npmrc)')
-    .option('--allow-non-registry', 'also fetch and scan git, remote-URL and local-path dependencies', false)
-    .option('--offline', 'use only the cache; never contact the registry', false)
-    .option('--concurrency <n>', 'packages fetched at once', parsePositiveInt, 8)
-    .option('--fetch-retries <n>', 'retries of a failed registry download, with backoff (default: fetch-retries of .npmrc, else 2)', parseNonNegativeInt)
-    .option('--fetch-timeout <ms>', 'a registry request idle this long fails (default: fetch-timeout of .npmrc, else 60000)', parseMilliseconds)
-    .option('--all', 'show low and info findings in the table too', false)
     .option('--no-dependencies', "scan only a directory's own files, not its dependency tree")
-    .option('--no-result-cache', 'analyse every package again, even if the same rules already analysed the same tarball')
-    .option('--no-progress', 'no progress line on stderr')
-    .option('--no-color', 'no colours in the table')
-    .action(async (target: string, flags: ScanFlags) => {
-      exitCode = await runScan(target, flags)
-    })
+  addScanOptions(scanCommand).action(async (target: string, flags: ScanFlags) => {
+    exitCode = await runScan(target, flags)
+  })
+
+  const diffCommand = program
+    .command('diff')
+    .description("scan only the packages a lockfile change adds or changes, against a git ref's lockfile or a base lockfile")
+    .argument('[path]', 'project directory or lockfile of the head', '.')
+    .option('--base <git-ref>', 'compare with the lockfile at this git ref (read with git, never checked out)')
+    .option('--base-lockfile <file>', 'compare with this lockfile')
+  addScanOptions(diffCommand).action(async (path: string, flags: DiffFlags) => {
+    exitCode = await runDiff(path, flags)
+  })
 
   try {
     await program.parseAsync(argv, { from: 'user' })
@@ -80,10 +85,46 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode
 }
 
+/** Options shared by `scan` and `diff`: output, gating, registry and fetching. */
+function addScanOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high'))
+    .option('--omit <types>', 'leave out dev and/or optional dependencies (comma-separated)', parseOmit, [])
+    .option('--cache <dir>', 'tarball cache directory (default: $XDG_CACHE_HOME/tarsier)')
+    .option('--registry <url>', 'registry to fetch from (default: from .npmrc)')
+    .option('--allow-non-registry', 'also fetch and scan git, remote-URL and local-path dependencies', false)
+    .option('--offline', 'use only the cache; never contact the registry', false)
+    .option('--concurrency <n>', 'packages fetched at once', parsePositiveInt, 8)
+    .option('--fetch-retries <n>', 'retries of a failed registry download, with backoff (default: fetch-retries of .npmrc, else 2)', parseNonNegativeInt)
+    .option('--fetch-timeout <ms>', 'a registry request idle this long fails (default: fetch-timeout of .npmrc, else 60000)', parseMilliseconds)
+    .option('--all', 'show low and info findings in the table too', false)
+    .option('--no-result-cache', 'analyse every package again, even if the same rules already analysed the same tarball')
+    .option('--no-progress', 'no progress line on stderr')
+    .option('--no-color', 'no colours in the table')
+}
+
 async function runScan(target: string, flags: ScanFlags): Promise<number> {
-  const showProgress = flags.progress && process.stderr.isTTY === true
-  const report = await scan({
-    target,
+  const showProgress = progressShown(flags)
+  const report = await scan({ target, ...scanOptionsOf(flags), rootOnly: !flags.dependencies })
+  if (showProgress) process.stderr.write('\r\x1b[K')
+  return emitReport(report, flags)
+}
+
+async function runDiff(path: string, flags: DiffFlags): Promise<number> {
+  const showProgress = progressShown(flags)
+  const report = await diffScan({ path, ...scanOptionsOf(flags), ...(flags.base !== undefined && { base: flags.base }), ...(flags.baseLockfile !== undefined && { baseLockfile: flags.baseLockfile }) })
+  if (showProgress) process.stderr.write('\r\x1b[K')
+  return emitReport(report, flags)
+}
+
+function progressShown(flags: CommonFlags): boolean {
+  return flags.progress && process.stderr.isTTY === true
+}
+
+function scanOptionsOf(flags: CommonFlags): Omit<ScanOptions, 'target'> {
+  return {
     ...(flags.cache && { cacheDir: flags.cache }),
     ...(flags.registry && { registry: flags.registry }),
     omit: new Set(flags.omit),
@@ -91,12 +132,13 @@ async function runScan(target: string, flags: ScanFlags): Promise<number> {
     offline: flags.offline,
     concurrency: flags.concurrency,
     network: { ...(flags.fetchRetries !== undefined && { retries: flags.fetchRetries }), ...(flags.fetchTimeout !== undefined && { timeoutMs: flags.fetchTimeout }) },
-    rootOnly: !flags.dependencies,
     resultCache: flags.resultCache,
-    ...(showProgress && { onProgress: progressLine }),
-  })
-  if (showProgress) process.stderr.write('\r\x1b[K')
+    ...(progressShown(flags) && { onProgress: progressLine }),
+  }
+}
 
+/** Writes the report in the asked format, to stdout or the output file, and returns the exit code. */
+async function emitReport(report: ScanReport, flags: CommonFlags): Promise<number> {
   const toFile = flags.output !== undefined
   const text =
     flags.format === 'json'

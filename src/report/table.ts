@@ -1,6 +1,7 @@
 import { styleText } from 'node:util'
 import Table from 'cli-table3'
 import { describeTrigger } from '../analyze/project/triggers.ts'
+import { changeLines } from './changes.ts'
 import type { PackageResult, ScanReport, Severity } from '../types.ts'
 
 type Style = Parameters<typeof styleText>[0]
@@ -28,6 +29,8 @@ export function formatTable(report: ScanReport, options: TableOptions): string {
   const dependencies = flagged.filter((p) => p.source !== 'root')
   const root = report.packages.find((p) => p.source === 'root')
 
+  // A diff lists what changed in the lockfile before what was found in it.
+  out.push(...changeLines(report))
   // The project itself first: its scripts, hooks, editor tasks and code, and when each would run.
   if (root) {
     out.push(paint('bold', "This repository's own code"))

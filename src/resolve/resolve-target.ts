@@ -54,9 +54,14 @@ function looksLikePath(target: string): boolean {
   return target.startsWith('.') || target.startsWith('/') || target.includes('\\') || TARBALL.test(target) || target.endsWith('.json') || isOtherLockfile(target)
 }
 
+/** The lockfiles of a project directory, in the order they are preferred: npm's, then yarn, pnpm and bun. */
+export function findLockfiles(dir: string): string[] {
+  return [...LOCKFILE_NAMES, ...OTHER_LOCKFILE_NAMES].map((n) => join(dir, n)).filter((p) => existsSync(p))
+}
+
 async function resolveDirectory(dir: string, options: ResolveOptions): Promise<ResolvedTarget> {
-  // npm's lockfiles first, then yarn, pnpm and bun: the first one found is read, the others named.
-  const lockfiles = [...LOCKFILE_NAMES, ...OTHER_LOCKFILE_NAMES].map((n) => join(dir, n)).filter((p) => existsSync(p))
+  // The first lockfile found is read, the others named.
+  const lockfiles = findLockfiles(dir)
   const lockfile = lockfiles[0]
   const root = rootRef(dir)
   if (options.rootOnly) return { kind: 'package-directory', target: dir, projectDir: dir, packages: [root], warnings: [] }
