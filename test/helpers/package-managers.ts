@@ -1,13 +1,13 @@
 /**
  * Runs the real package managers (the pinned devDependencies yarn@1, @yarnpkg/cli-dist@4, pnpm 8
  * and 11 under aliases, bun) to write the lockfile of a fixture project against the test registry.
- * Nothing is installed globally and no lifecycle script runs (`--ignore-scripts`,
- * `enableScripts: false`); yarn 1 has no lockfile-only mode, so it also copies the packages into
+ * Nothing is installed globally and no lifecycle script of a fixture package runs
+ * (`--ignore-scripts`, `enableScripts: false`); yarn 1 has no lockfile-only mode, so it also copies the packages into
  * the project's node_modules, which is a temp copy. Used by the integration tests and by
  * scripts/generate-lockfile-fixtures.ts.
  */
 import { mkdir, rm, writeFile, appendFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { REPO_ROOT, tempDir } from './fixtures.ts'
 import { expectSuccess, isolatedEnv, run, type RunResult } from './process.ts'
@@ -36,20 +36,23 @@ function packageDir(name: string): string {
 }
 
 /**
- * bun's npm package gets its binary from a platform package through a postinstall script, which
- * the project does not run; the binary is taken from the platform package directly.
+ * bun's npm package ships a placeholder `bin/bun.exe` that its postinstall script replaces with
+ * the binary of the platform package (`@oven/bun-<os>-<arch>`), moving it out of there. npm 11
+ * runs that script on `npm ci` (it only warns that `allowScripts` does not list it); with
+ * `--ignore-scripts` the binary stays in the platform package. Either place is taken.
  */
 export function bunBinary(): string {
   const arch = process.arch === 'arm64' ? 'aarch64' : process.arch
-  const names = [`@oven/bun-${process.platform}-${arch}`, `@oven/bun-${process.platform}-${arch}-baseline`, `@oven/bun-${process.platform}-${arch}-musl`]
-  const roots = [join(REPO_ROOT, 'node_modules'), join(packageDir('bun'), 'node_modules')]
-  for (const name of names) {
-    for (const root of roots) {
-      const binary = join(root, name, 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun')
-      if (existsSync(binary)) return binary
-    }
-  }
-  throw new Error(`no bun binary for ${process.platform}-${process.arch} (looked for ${names.join(', ')})`)
+  const exe = process.platform === 'win32' ? 'bun.exe' : 'bun'
+  const platformPackages = [`@oven/bun-${process.platform}-${arch}`, `@oven/bun-${process.platform}-${arch}-baseline`, `@oven/bun-${process.platform}-${arch}-musl`]
+  const candidates = [
+    join(packageDir('bun'), 'bin', 'bun.exe'),
+    ...platformPackages.flatMap((name) => [join(REPO_ROOT, 'node_modules', name, 'bin', exe), join(packageDir('bun'), 'node_modules', name, 'bin', exe)]),
+  ]
+  // The placeholder is a small script; the binary is tens of megabytes.
+  const binary = candidates.find((path) => existsSync(path) && statSync(path).size > 1_000_000)
+  if (!binary) throw new Error(`no bun binary for ${process.platform}-${process.arch} (looked at ${candidates.join(', ')})`)
+  return binary
 }
 
 /** Command and arguments of one package manager run, writing the lockfile of the project in the working directory. */
