@@ -1,5 +1,5 @@
 import { L } from '../src/analyze/flow.ts'
-import { onFileFlow, ownText, placeOf } from '../src/analyze/flow-rules.ts'
+import { crossFileNote, onFileFlow, ownText, placeOf } from '../src/analyze/flow-rules.ts'
 import { whenRuns } from '../src/analyze/sinks.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
@@ -31,7 +31,7 @@ export default defineRule({
           context.report({
             ...placeOf(file, event),
             severity,
-            message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) starts a detached process with its output discarded${event.options.unref ? ' and unref()s it' : ''}${event.options.windowsHide ? ', hiding its window' : ''}${dropped ? '; it runs a file this code wrote from downloaded or decoded data' : hiddenFile ? '; it runs a hidden file in the home or temp directory' : ''}.${file.runs ? whenRuns(file) : file.entryKind === 'install' ? ` It runs at install time (${file.installScripts.join(', ')}) and outlives npm.` : ''}`,
+            message: `${event.api}(${JSON.stringify(event.text.slice(0, 100))}) starts a detached process with its output discarded${event.options.unref ? ' and unref()s it' : ''}${event.options.windowsHide ? ', hiding its window' : ''}${dropped ? '; it runs a file this code wrote from downloaded or decoded data' : hiddenFile ? '; it runs a hidden file in the home or temp directory' : ''}.${crossFileNote(file, event)}${file.runs ? whenRuns(file) : file.entryKind === 'install' ? ` It runs at install time (${file.installScripts.join(', ')}) and outlives npm.` : ''}`,
           })
         }
       }),
