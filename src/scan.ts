@@ -133,6 +133,8 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
     ...(ref.integrity && { integrity: ref.integrity }),
     dev: ref.dev,
     optional: ref.optional,
+    ...(ref.lockfileLine !== undefined && { lockfileLine: ref.lockfileLine }),
+    ...(ref.path && { path: ref.path }),
   }
   const cached = await results?.get(ref)
   if (cached) return scannedResult(base, cached)

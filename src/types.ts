@@ -110,6 +110,10 @@ export interface PackageResult {
   integrity?: string
   dev: boolean
   optional: boolean
+  /** Line of the package's entry in the lockfile, when the format tells. */
+  lockfileLine?: number
+  /** Shortest chain of dependencies from the project to this package, the direct dependency first. */
+  path?: string[]
   status: PackageStatus
   /** Why the package was not scanned (status other than `scanned`). */
   error?: string

@@ -25,6 +25,12 @@ declare module '@npmcli/arborist' {
     errors: Error[]
     children: Map<string, Node>
     fsChildren: Set<Node>
+    edgesOut: Map<string, Edge>
+  }
+  export interface Edge {
+    name: string
+    type: 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace'
+    to: Node | null
   }
   export interface Tree extends Node {
     inventory: Map<string, Node> & { values(): IterableIterator<Node> }

@@ -34,22 +34,50 @@ export async function loadTree(dir: string, mode: TreeMode, options: TreeOptions
  * included. With `fromDisk` (an installed node_modules) each package is read from its folder:
  * the installed copy is what would run, whatever the registry holds.
  */
-export function packagesOfTree(tree: Tree, options: { fromDisk?: boolean } = {}): PackageRef[] {
+export function packagesOfTree(tree: Tree, options: { fromDisk?: boolean; lineOf?: (location: string) => number | undefined } = {}): PackageRef[] {
   const refs: PackageRef[] = []
+  const paths = shortestPaths(tree)
+  const described = (ref: PackageRef, node: Node): PackageRef => {
+    const path = paths.get(node)
+    const line = options.lineOf?.(node.location)
+    return { ...ref, ...(path && { path }), ...(line !== undefined && { lockfileLine: line }) }
+  }
   for (const node of tree.inventory.values()) {
     if (node.isProjectRoot || node === tree) continue
     if (node.isLink) {
       const target = node.target
       if (!target || target.isWorkspace || isInside(target.path, tree.path)) continue // workspaces belong to the project
-      refs.push(refOf(node, 'link', target.path))
+      refs.push(described(refOf(node, 'link', target.path), node))
       continue
     }
     if (node.isWorkspace || (node.location && !node.location.includes('node_modules'))) continue
     const ref = refOf(node, sourceOf(node.resolved, node.version))
     if (options.fromDisk) ref.directory = node.path
-    refs.push(ref)
+    refs.push(described(ref, node))
   }
   return refs
+}
+
+/** The shortest chain of package names from the root (or a workspace) to every node (breadth-first). */
+function shortestPaths(tree: Tree): Map<Node, string[]> {
+  const paths = new Map<Node, string[]>([[tree, []]])
+  const queue: Node[] = [tree]
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!
+    const here = paths.get(node)!
+    for (const edge of node.edgesOut.values()) {
+      const to = edge.to
+      if (!to || paths.has(to)) continue
+      const path = to.isWorkspace || (to.isLink && to.target?.isWorkspace) ? [] : [...here, trustedName(to)]
+      paths.set(to, path)
+      queue.push(to)
+      if (to.isLink && to.target && !paths.has(to.target)) {
+        paths.set(to.target, path)
+        queue.push(to.target)
+      }
+    }
+  }
+  return paths
 }
 
 function isInside(child: string, parent: string): boolean {

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs'
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import npa from 'npm-package-arg'
 import type { PackageRef, TargetKind } from '../types.ts'
 import { isOtherLockfile, OTHER_LOCKFILE_NAMES, readLockfileAt } from './lockfiles/index.ts'
+import { npmLockfileLines } from './npm-lockfile-lines.ts'
 import { loadTree, packagesOfTree, type TreeMode } from './npm-tree.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -106,7 +107,8 @@ async function resolveLockfile(lockfile: string, options: ResolveOptions): Promi
     const tree = await loadTree(treeDir, 'virtual', options)
     const warnings: string[] = []
     if (tree.meta?.originalLockfileVersion === 1) warnings.push('lockfile v1 (npm 6 or older): dependency types come from the lockfile flags only')
-    return { kind: 'lockfile', target: lockfile, projectDir: dir, packages: selected(packagesOfTree(tree), options), warnings }
+    const lineOf = npmLockfileLines(await readFile(lockfile, 'utf8'))
+    return { kind: 'lockfile', target: lockfile, projectDir: dir, packages: selected(packagesOfTree(tree, { lineOf }), options), warnings }
   } finally {
     if (temp) await rm(temp, { recursive: true, force: true })
   }

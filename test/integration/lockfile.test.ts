@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScanReport } from '../../src/types.ts'
@@ -82,6 +82,37 @@ describe('a lockfile with resolved URLs that holds an env stealer (transitively)
     const stealer = packageNamed(report, STEALER)
     expect(stealer).toMatchObject({ location: `node_modules/${STEALER}`, source: 'registry', resolved: lockfile.packages[`node_modules/${STEALER}`]!.resolved, integrity: lockfile.packages[`node_modules/${STEALER}`]!.integrity, dev: false, optional: false })
     expect(report.summary).toMatchObject({ packages: 4, scanned: 4, notScanned: 0 })
+  })
+
+  it('names the lockfile line of each entry and the shortest dependency chain to it', async () => {
+    const { report } = await scanJson(join(project, 'package-lock.json'), [], { sandbox })
+    const text = (await readFile(join(project, 'package-lock.json'), 'utf8')).split('\n')
+    for (const pkg of report.packages) {
+      expect(text[pkg.lockfileLine! - 1], pkg.location).toContain(`"${pkg.location}": {`)
+    }
+    const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    const stealer = packageNamed(report, STEALER)
+    expect(stealer.path!.at(-1)).toBe(STEALER)
+    expect(Object.keys(manifest.dependencies)).toContain(stealer.path![0])
+  })
+
+  it('reads lines from a version 1 lockfile too (nested dependencies)', async () => {
+    const v1: Record<string, unknown> = { name: 'stealer-app', version: '1.0.0', lockfileVersion: 1, requires: true, dependencies: {} }
+    const deps = v1.dependencies as Record<string, { version: string; resolved?: string; integrity?: string; requires?: Record<string, string>; dependencies?: Record<string, unknown> }>
+    for (const [location, entry] of Object.entries(lockfile.packages)) {
+      if (location === '') continue
+      const names = location.split('node_modules/').slice(1).map((n) => n.replace(/\/$/, ''))
+      let level = deps
+      for (const name of names.slice(0, -1)) level = ((level[name] ??= { version: '' }).dependencies ??= {}) as typeof deps
+      level[names.at(-1)!] = { ...(level[names.at(-1)!] ?? {}), version: entry.version!, resolved: entry.resolved as string, integrity: entry.integrity!, ...(entry.dependencies ? { requires: entry.dependencies as Record<string, string> } : {}) }
+    }
+    const dir = join(sandbox.work, 'v1')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify(v1, null, 2))
+    const { report } = await scanJson(join(dir, 'package-lock.json'), [], { sandbox })
+    const text = (await readFile(join(dir, 'package-lock.json'), 'utf8')).split('\n')
+    expect(report.packages.length).toBe(Object.keys(lockfile.packages).length - 1)
+    for (const pkg of report.packages) expect(text[pkg.lockfileLine! - 1], pkg.location).toContain(`"${pkg.name}": {`)
   })
 
   it('scanning the project directory adds the root project and finds the same', async () => {
