@@ -3,7 +3,9 @@ import { defineRule, type RuleContext, type Severity } from '../src/types.ts'
 import type * as t from '@babel/types'
 
 // Mining-pool protocol URLs, miner binaries and their tell-tale options; linear-time.
-const MINER = /\bstratum\+(?:tcp|ssl|tls):\/\/|\bxmrig\b|\bxmr-stak\b|--donate-level\b|\bcpuminer\b|\bnanominer\b|\bphoenixminer\b|\bt-rex\b[^\n]{0,40}-a\s+\w/i
+const MINER = /\bstratum\+(?:tcp|ssl|tls):\/\/|\bxmrig\b|\bxmr-stak\b|--donate-level\b|\bcpuminer\b|\bnanominer\b|\bphoenixminer\b/i
+/** T-Rex is also a common word: only with its algorithm option (`t-rex -a ethash`). */
+const TREX = /\bt-rex\b[^\n]{0,40}-a\s+\w/i
 const POOL = /(?:^|[./])(?:supportxmr\.com|minexmr\.com|moneroocean\.stream|nanopool\.org|2miners\.com|f2pool\.com|hashvault\.pro|herominers\.com|c3pool\.com|unmineable\.com|xmrpool\.eu|nicehash\.com)\b/i
 
 /**
@@ -23,7 +25,7 @@ export default defineRule({
     let runs = false
     const check = (text: string, node: t.Node | undefined, ctx: RuleContext | undefined) => {
       if (hit || text.length > 10_000) return
-      const m = MINER.exec(text) ?? POOL.exec(text)
+      const m = MINER.exec(text) ?? TREX.exec(text) ?? POOL.exec(text)
       if (m) hit = { ...(node && { node }), file: ctx?.file?.path ?? 'package.json', text: m[0] }
     }
     return {

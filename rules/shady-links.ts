@@ -7,7 +7,24 @@ import { defineRule, type RuleContext, type Severity } from '../src/types.ts'
 
 const URL_IN_TEXT = /\b(?:https?|wss?|ftp):\/\/[^\s"'`<>]{3,300}/gi
 /** A host name given to a lookup or probe tool, which contacts it (by DNS at least). */
-const LOOKUP_COMMAND = /\b(?:nslookup|dig|host|ping|ping6|curl|wget|nc|ncat)\s+(?:-{1,2}[\w=.]{1,40}\s+){0,6}([A-Za-z0-9_*][A-Za-z0-9_.*-]{2,252})/
+const LOOKUP_COMMAND = /\b(?:nslookup|dig|host|ping|ping6|curl|wget|nc|ncat)\s/g
+const OPTION = /^-{1,2}[\w=.]{1,40}$/
+const HOST_PREFIX = /^[A-Za-z0-9_*][A-Za-z0-9_.*-]{2,252}/
+
+/**
+ * The host a lookup or download command names: its first argument after at most six options.
+ * Read token by token, where one regular expression over the options and the host would backtrack.
+ */
+function lookupHost(words: string): string | undefined {
+  for (const match of words.matchAll(LOOKUP_COMMAND)) {
+    const tokens = words.slice(match.index + match[0].length, match.index + match[0].length + 2_000).trimStart().split(/\s+/, 8)
+    let i = 0
+    while (i < 6 && i < tokens.length && OPTION.test(tokens[i]!)) i++
+    const host = tokens[i] !== undefined ? HOST_PREFIX.exec(tokens[i]!)?.[0] : undefined
+    if (host) return host
+  }
+  return undefined
+}
 
 /**
  * URLs that legitimate packages rarely contain: raw public IP addresses, out-of-band interaction /
@@ -76,7 +93,7 @@ export default defineRule({
           const words = [event.text, ...(event.args ?? []).map((a) => ctx.staticString(a) ?? '*')].join(' ').slice(0, 10_000)
           for (const m of words.matchAll(URL_IN_TEXT)) consider(m[0], event.node, ctx, true)
           // `*` marks a part computed at run time (often the stolen data itself, as a subdomain)
-          const host = LOOKUP_COMMAND.exec(words)?.[1]?.replace(/^.*\*\.?/, '')
+          const host = lookupHost(words)?.replace(/^.*\*\.?/, '')
           if (host && /\.[A-Za-z]{2,63}$/.test(host)) consider(`dns://${host}`, event.node, ctx, true)
         }
         for (const [text, node] of mentions) consider(text, node, ctx, false)

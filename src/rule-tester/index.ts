@@ -61,10 +61,21 @@ export async function analyzeCase(testCase: TestCase | string, rules: readonly R
     if (c.installTime) manifest.scripts = { ...(manifest.scripts as object | undefined), postinstall: `node ${filename}` }
     add('package.json', JSON.stringify(manifest))
   }
+  // Like a package resolved from a registry: the lockfile names what the package.json says,
+  // unless the case sets another identity (to test what happens when they differ).
+  let own: { name?: unknown; version?: unknown } = {}
+  try {
+    const parsed: unknown = JSON.parse(files.get('package.json')?.content?.toString() ?? '{}')
+    if (parsed && typeof parsed === 'object') own = parsed
+  } catch {
+    // A case about a broken package.json: the default identity.
+  }
+  const name = typeof own.name === 'string' ? own.name : 'fixture'
+  const version = typeof own.version === 'string' ? own.version : '1.0.0'
   const ref: PackageRef = {
-    name: 'fixture',
-    version: '1.0.0',
-    spec: 'fixture@1.0.0',
+    name,
+    version,
+    spec: `${name}@${version}`,
     source: 'registry',
     location: 'node_modules/fixture',
     dev: false,
