@@ -68,6 +68,13 @@ export const PATH_LABELS = L.P_WALLET | L.P_BROWSER | L.P_PROFILE | L.P_CRED | L
 
 /** Labels of values read somewhere (as opposed to handles, paths and parameters), named in cross-file notes. */
 export const CARRIED = ~(L.NETOBJ | L.PARAM | L.PARAM_MEMBER | L.PARAM_FILE)
+/**
+ * Labels that make a file worth analysing just because it imports them (stolen data, host
+ * identities, sensitive paths). Network data, decoded data and the like matter only where a sink
+ * is, and a file with a sink is analysed anyway.
+ */
+const STRONG = STOLEN | L.HOSTNAME | L.USER | L.NETIF | L.ENVKEY | L.P_WALLET | L.P_BROWSER | L.P_PROFILE | L.P_CRED
+
 /** An exported function's arguments, whole, in part, or written to a file. */
 const PARAMS = L.PARAM | L.PARAM_MEMBER | L.PARAM_FILE
 
@@ -304,8 +311,9 @@ export const flowGateListeners = {
   },
 }
 
+/** Whether a file imports a module of the package whose exports carry stolen data or reach a sink. */
 function summarizedImport(spec: string, ctx: RuleContext): boolean {
-  return !!ctx.file && isRelative(spec) && importedModule(ctx.pkg, ctx.file.path, spec) !== undefined
+  return !!ctx.file && isRelative(spec) && importedModule(ctx.pkg, ctx.file.path, spec)?.summary.strong === true
 }
 
 function gateImport(spec: string, ctx: RuleContext): void {
@@ -651,6 +659,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   const exportEntries: ExportEntry[] = []
   const enclosingFn = new Map<CallNode, FnNode>()
   const parentFn = new Map<FnNode, FnNode>()
+  let childFns: Map<FnNode, FnNode[]> | undefined
+  let callsIn: Map<FnNode, CallNode[]> | undefined
   const importSpecs: string[] = []
   const importedDeclarators: t.Node[] = []
   let wholeEnv = false
@@ -859,11 +869,6 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         else if (p.type === 'ObjectProperty') for (const fn of functionsOf(p.value)) exportedFns.add(fn)
       }
     }
-  }
-  if (exportedFns.size > 0) {
-    edges.push(() => {
-      for (const fn of exportedFns) for (const sym of paramSyms(fn)) addTaint(sym, L.PARAM)
-    })
   }
 
   // Assignments recorded after the walk also feed `inits` of implicit globals and reassigned names.
@@ -1219,7 +1224,9 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       sites = callSitesOf(fn).length
       siteCount.set(fn, sites)
     }
-    const insensitive = returnTaint(fn, depth)
+    let insensitive = returnTaint(fn, depth)
+    // An exported function's own parameter labels (PARAM…) reach a call only through its arguments.
+    if (insensitive & PARAMS) insensitive &= ~(PARAMS & ~union(args, depth))
     if (insensitive === 0 || sites <= 1 || envDepth >= 3 || fn.params.length === 0 || !returns.has(fn) || contextEvals > CONTEXT_BUDGET) return insensitive
     const scope = fnParamsScope.get(fn)
     if (!scope) return insensitive
@@ -1234,8 +1241,9 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         if (sym) params.set(sym, taint)
       }
     })
-    // Only worth it when the merged result has labels that this call did not pass in.
-    if ((insensitive & ~argsTaint) === 0) return insensitive
+    // Only worth it when the merged result has labels that this call did not pass in (the
+    // parameter labels of exported functions count as passed in when any of them is).
+    if ((insensitive & ~argsTaint & (argsTaint & PARAMS ? ~PARAMS : ~0)) === 0) return insensitive
     contextEvals++
     const key = fn.params.map((_, i) => params.get(scope.vars.get(patternIds(fn.params[i])[0]?.name ?? '')!) ?? 0).join(',')
     const cacheKey = `${key}`
@@ -1702,9 +1710,36 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     })
   }
 
+  /** A call that may be a sink for an exported function's arguments (judged before the fixpoint, by its callee). */
+  function isSinkCall(call: CallNode): boolean {
+    const info = classify(call)
+    switch (info.kind) {
+      case 'network':
+      case 'dns':
+      case 'process':
+      case 'eval':
+      case 'function':
+      case 'vm':
+      case 'fs-read':
+      case 'fs-write':
+      case 'fs-move':
+        return true
+      case 'require':
+        return info.member === 'dynamic'
+      case 'import':
+        return (importedExport(info.imported)?.sinks.length ?? 0) > 0
+      default: {
+        const callee = call.callee
+        if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && SEND_METHODS.has(propName(callee, ctx) ?? '')) return true
+        return call.arguments.some((a) => a.type === 'Identifier' && a.name === 'eval')
+      }
+    }
+  }
+
   function isInteresting(call: CallNode): boolean {
     const info = classify(call)
-    if (info.kind === 'require' && info.member === 'static') return crossFile && !!importOfRef({ module: ctx.staticString(call.arguments[0] as t.Node) ?? '', member: '' })
+    if (info.kind === 'require' && info.member === 'static') return crossFile && importOfRef({ module: ctx.staticString(call.arguments[0] as t.Node) ?? '', member: '' })?.summary.strong === true
+    if (info.kind === 'import') return info.imported.summary.strong
     if (info.kind !== 'other' && info.kind !== 'sanitizer') return true
     return call.arguments.some((a) => a.type === 'Identifier' && a.name === 'eval')
   }
@@ -1741,10 +1776,27 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     }
   }
 
-  const importsSummarized = crossFile && importSpecs.some((spec) => importOfRef({ module: spec, member: '' }))
+  const importsSummarized = crossFile && importSpecs.some((spec) => importOfRef({ module: spec, member: '' })?.summary.strong === true)
   if (!calls.some(isInteresting) && !wholeEnv && !importsSummarized) {
     return { calls: calls.length, exec: [], network: [], files: [], taintOf: () => 0, describe: (n) => describe(n) }
   }
+  // The parameters of exported functions that can reach a sink get a label of their own, so that
+  // the summary can say which sinks callers in other files reach (labels spread and cost: only
+  // for functions that reach one).
+  if (exportedFns.size > 0 && ctx.file) {
+    const sinkFns = new Set<FnNode>()
+    for (const call of calls) {
+      const fn = enclosingFn.get(call)
+      if (fn && !sinkFns.has(fn) && isSinkCall(call)) sinkFns.add(fn)
+    }
+    const seeded = sinkFns.size === 0 ? [] : [...exportedFns].filter((fn) => [...reachableFrom([fn])].some((f) => sinkFns.has(f)))
+    if (seeded.length > 0) {
+      edges.push(() => {
+        for (const fn of seeded) for (const sym of paramSyms(fn)) addTaint(sym, L.PARAM)
+      })
+    }
+  }
+
   // ---- fixpoint
   // Every edge once, then only the edges that read a symbol that changed.
   inQueue = new Uint8Array(edges.length)
@@ -1877,8 +1929,6 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       if (sources.length > 0) event.cross = { ...event.cross, sources: sources.map(({ labels, site, via }) => ({ labels, site, via })) }
     }
   }
-  let childFns: Map<FnNode, FnNode[]> | undefined
-  let callsIn: Map<FnNode, CallNode[]> | undefined
   if (ctx.file && liveExports.length > 0) {
     const summary = summarize(ctx.file.path)
     if (summary) recordSummary(ctx.pkg, ctx.file.path, summary)
@@ -2016,7 +2066,10 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       }
     }
     const carries = (exp: ExportSummary) => ((exp.value | exp.returns) & CARRIED) !== 0 || exp.sinks.length > 0 || exp.text !== undefined
-    return [...out.values()].some(carries) ? { exports: out } : undefined
+    if (![...out.values()].some(carries)) return undefined
+    // (a reader of any path it is given is everywhere; the paths that make it matter are in the caller)
+    const strong = [...out.values()].some((exp) => ((exp.value | exp.returns) & STRONG) !== 0 || exp.sinks.some((k) => k.kind !== 'read'))
+    return { exports: out, strong }
   }
 
   /** A function and everything it can run: the functions nested in it and the local functions it calls. */

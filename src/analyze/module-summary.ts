@@ -62,6 +62,11 @@ export interface ExportSummary {
 export interface ModuleSummary {
   /** By export name: `''` for `module.exports` itself, `default`, `name`, `name.member` for object members. */
   exports: Map<string, ExportSummary>
+  /**
+   * Some export carries stolen data, host identities or sensitive paths, or reaches a sink: a file
+   * that imports it is analysed even when it has no source or sink of its own.
+   */
+  strong: boolean
 }
 
 /** Bounds: exports per module, sinks per export, files crossed by one chain, text lengths. */
