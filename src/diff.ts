@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
+import { applyConfig } from './config/apply-config.ts'
+import { configForDiff } from './config/find-config.ts'
 import { readBaseFiles } from './resolve/git-base.ts'
 import { diffLockfiles } from './resolve/lockfile-diff.ts'
 import { findLockfiles, UsageError } from './resolve/resolve-target.ts'
@@ -31,6 +33,8 @@ export async function diffScan(options: DiffOptions): Promise<ScanReport> {
   const lockfile = headLockfile(options.path)
   const head = await resolveScanTarget(lockfile, options)
   const base = await resolveBase(lockfile, options)
+  // Read before anything of the head is fetched: a configuration error stops the diff early.
+  const config = options.config ? await configForDiff(options.path, { ...(options.base !== undefined && { ref: options.base }) }, options.config.explicit) : undefined
   const diff = diffLockfiles(base.packages, head.packages)
   const changeOf = new Map(diff.changed.map(({ ref, change }) => [ref, change]))
   const refs = diff.changed.map((c) => c.ref)
@@ -40,8 +44,10 @@ export async function diffScan(options: DiffOptions): Promise<ScanReport> {
     result.change = changeOf.get(refs[i]!)!
   })
   judgeTree(packages, head, options)
-  const report = buildReport(lockfile, head.kind, [...head.warnings, ...base.warnings], packages, started)
+  const applied = config?.config ? applyConfig(packages, config.config, { scope: 'diff' }) : undefined
+  const report = buildReport(lockfile, head.kind, [...head.warnings, ...base.warnings, ...(config?.warnings ?? []), ...(applied?.warnings ?? [])], packages, started)
   report.diff = { base: base.label, lockfile, changes: diff.changes }
+  if (applied) report.config = applied.report
   return report
 }
 

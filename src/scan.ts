@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import pLimit from 'p-limit'
 import { treeRules } from '../rules/tree/index.ts'
 import { correlatePackages } from './analyze/correlate.ts'
+import { applyConfig } from './config/apply-config.ts'
+import { configForScan } from './config/find-config.ts'
 import { analyzePackage } from './analyze/engine.ts'
 import { runTreeRules } from './analyze/tree-rule.ts'
 import { AnalysisPool, type Budget } from './analyze/worker/pool.ts'
@@ -38,6 +40,11 @@ export interface ScanOptions {
   network?: Partial<NetworkSettings>
   /** Reuse analysis results of unchanged registry packages (default true). */
   resultCache?: boolean
+  /**
+   * Apply a configuration file (rules, suppressions): `explicit`, else `tarsier.config.json` of the
+   * project. Without this option none is read.
+   */
+  config?: { explicit?: string }
   onProgress?: (event: ProgressEvent) => void
 }
 
@@ -51,9 +58,13 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now()
   options.onProgress?.({ phase: 'resolve' })
   const resolved = await resolveScanTarget(options.target, options)
+  const loaded = options.config ? await configForScan(options.target, options.config.explicit) : undefined
   const packages = await scanRefs(resolved.packages, { ...options, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
   judgeTree(packages, resolved, options)
-  return buildReport(resolved.target, resolved.kind, resolved.warnings, packages, started)
+  const applied = loaded ? applyConfig(packages, loaded, { scope: 'scan' }) : undefined
+  const report = buildReport(resolved.target, resolved.kind, [...resolved.warnings, ...(applied?.warnings ?? [])], packages, started)
+  if (applied) report.config = applied.report
+  return report
 }
 
 /** The packages of a target, resolved with the user's registry configuration. */

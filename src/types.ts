@@ -122,6 +122,25 @@ export interface PackageResult {
   stats: { files: number; jsFiles: number; bytes: number }
   /** In a diff: how this package differs from the base lockfile. */
   change?: DependencyChange
+  /** Findings a suppression of the configuration accepted: not in `findings`, not counted, not gating. */
+  suppressed?: SuppressedFinding[]
+}
+
+/** A finding that a suppression of the configuration file accepted, with the reason it gives. */
+export interface SuppressedFinding extends Finding {
+  suppression: { reason: string; expires?: string }
+}
+
+/** The configuration file a report was made with (see docs/configuration.md). */
+export interface ReportConfig {
+  /** Path of the file, relative to the project when it is inside it. */
+  path: string
+  /** Where it was read: `working tree`, or the git ref of a diff's base. */
+  readFrom: string
+  /** Rules switched off or given another severity. */
+  rules: Record<string, 'off' | Severity>
+  /** Suppressions applied (at least one finding each), expired, and unused. */
+  suppressions: { applied: number; expired: number; unused: number }
 }
 
 /** One difference between the base and head lockfiles of a diff. */
@@ -163,6 +182,8 @@ export interface ScanReport {
   packages: PackageResult[]
   /** Present for `tarsier diff`: what was compared, and every change (only added and changed packages are scanned). */
   diff?: { base: string; lockfile: string; changes: DependencyChange[] }
+  /** Present when a configuration file was applied. */
+  config?: ReportConfig
 }
 
 export type TargetKind = 'lockfile' | 'node_modules' | 'package.json' | 'tarball' | 'registry-spec' | 'package-directory'

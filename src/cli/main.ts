@@ -1,6 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { formatJson } from '../report/json.ts'
+import { formatMarkdown } from '../report/markdown.ts'
+import { formatSarif } from '../report/sarif.ts'
+import { toolRepositoryUrl } from '../report/tool-repository.ts'
 import { EXIT, exitCodeOf } from '../report/exit-code.ts'
 import { formatTable } from '../report/table.ts'
 import { UsageError } from '../resolve/resolve-target.ts'
@@ -11,8 +14,10 @@ import { TOOL_VERSION } from '../version.ts'
 
 /** Flags of `scan` and `diff` alike. */
 interface CommonFlags {
-  format: 'table' | 'json'
+  format: 'table' | 'json' | 'sarif' | 'markdown'
   output?: string
+  /** A path, or false for --no-config. */
+  config?: string | false
   failOn: Severity
   omit: Array<'dev' | 'optional'>
   cache?: string
@@ -88,8 +93,10 @@ export async function main(argv: string[]): Promise<number> {
 /** Options shared by `scan` and `diff`: output, gating, registry and fetching. */
 function addScanOptions(command: Command): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'markdown']).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--config <file>', 'configuration file: rules and suppressions (default: tarsier.config.json of the project; in a diff, as it is at the base ref)')
+    .option('--no-config', 'apply no configuration file')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high'))
     .option('--omit <types>', 'leave out dev and/or optional dependencies (comma-separated)', parseOmit, [])
     .option('--cache <dir>', 'tarball cache directory (default: $XDG_CACHE_HOME/tarsier)')
@@ -133,6 +140,7 @@ function scanOptionsOf(flags: CommonFlags): Omit<ScanOptions, 'target'> {
     concurrency: flags.concurrency,
     network: { ...(flags.fetchRetries !== undefined && { retries: flags.fetchRetries }), ...(flags.fetchTimeout !== undefined && { timeoutMs: flags.fetchTimeout }) },
     resultCache: flags.resultCache,
+    ...(flags.config !== false && { config: typeof flags.config === 'string' ? { explicit: flags.config } : {} }),
     ...(progressShown(flags) && { onProgress: progressLine }),
   }
 }
@@ -143,7 +151,11 @@ async function emitReport(report: ScanReport, flags: CommonFlags): Promise<numbe
   const text =
     flags.format === 'json'
       ? formatJson(report)
-      : formatTable(report, {
+      : flags.format === 'sarif'
+        ? formatSarif(report, { ...(toolRepositoryUrl() && { docsBaseUrl: `${toolRepositoryUrl()}/blob/main/` }) })
+        : flags.format === 'markdown'
+          ? formatMarkdown(report, { minSeverity: flags.all ? 'info' : 'low' })
+          : formatTable(report, {
           color: !toFile && flags.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,
           width: Math.min(process.stdout.columns ?? 120, 200),
           minSeverity: flags.all ? 'info' : 'medium',

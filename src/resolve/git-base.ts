@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
-import { realpathSync } from 'node:fs'
-import { dirname, posix, relative, sep } from 'node:path'
+import { existsSync, realpathSync } from 'node:fs'
+import { dirname, join, posix, relative, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { UsageError } from './usage-error.ts'
 
@@ -31,24 +31,47 @@ async function git(cwd: string, args: string[]): Promise<string> {
 /** Reads the lockfile at `lockfilePath` (and its package.json) as they were at `ref`. */
 export async function readBaseFiles(lockfilePath: string, ref: string): Promise<BaseFiles> {
   const dir = dirname(lockfilePath)
-  let top: string
-  try {
-    top = (await git(dir, ['rev-parse', '--show-toplevel'])).trim()
-  } catch (error) {
-    throw new UsageError(`${dir} is not inside a git repository (${firstLine(error)}): pass --base-lockfile instead of --base`)
-  }
-  if (ref.startsWith('-')) throw new UsageError(`${ref}: not a git ref`)
-  let commit: string
-  try {
-    commit = (await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim()
-  } catch {
-    throw new UsageError(`${ref}: no such commit in ${top} (a shallow clone may need \`git fetch --depth=1 origin ${ref}\`)`)
-  }
+  const top = await topLevel(dir)
+  if (top === undefined) throw new UsageError(`${dir} is not inside a git repository: pass --base-lockfile instead of --base`)
+  const commit = await commitOf(top, ref)
   const relativePath = relative(realpathSync(top), realpathSync(lockfilePath)).split(sep).join(posix.sep)
   const lockfile = await blob(top, commit, relativePath)
   const manifestPath = posix.join(posix.dirname(relativePath), 'package.json')
   const manifest = await blob(top, commit, manifestPath)
   return { commit, ...(lockfile !== undefined && { lockfile }), ...(manifest !== undefined && { manifest }) }
+}
+
+/**
+ * A file as it is at `ref`: its text (undefined when the commit does not have it) and the commit.
+ * Undefined when `path` is not inside a git work tree. `path` need not exist on disk.
+ */
+export async function readFileAtRef(path: string, ref: string): Promise<{ commit: string; text?: string } | undefined> {
+  let dir = dirname(path)
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
+  const top = await topLevel(dir)
+  if (top === undefined) return undefined
+  const fromTop = relative(realpathSync(top), join(realpathSync(dir), relative(dir, path))).split(sep).join(posix.sep)
+  if (fromTop.startsWith('../') || fromTop === '..') return undefined
+  const commit = await commitOf(top, ref)
+  const text = await blob(top, commit, fromTop)
+  return { commit, ...(text !== undefined && { text }) }
+}
+
+async function topLevel(dir: string): Promise<string | undefined> {
+  try {
+    return (await git(dir, ['rev-parse', '--show-toplevel'])).trim()
+  } catch {
+    return undefined
+  }
+}
+
+async function commitOf(top: string, ref: string): Promise<string> {
+  if (ref.startsWith('-')) throw new UsageError(`${ref}: not a git ref`)
+  try {
+    return (await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim()
+  } catch {
+    throw new UsageError(`${ref}: no such commit in ${top} (a shallow clone may need \`git fetch --depth=1 origin ${ref}\`)`)
+  }
 }
 
 async function blob(top: string, commit: string, path: string): Promise<string | undefined> {
@@ -57,9 +80,4 @@ async function blob(top: string, commit: string, path: string): Promise<string |
   } catch {
     return undefined
   }
-}
-
-function firstLine(error: unknown): string {
-  const e = error as { stderr?: string; message?: string }
-  return (e.stderr || e.message || String(error)).trim().split('\n')[0] ?? ''
 }

@@ -3,12 +3,12 @@
  * adds or changes is scanned, every change is listed, the base is read from git without a
  * checkout, and no git hook or repository-configured program runs.
  */
-import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSandbox, describeRun, findingsOf, packageNamed, registryUrl, scanJson, tarsier, type Sandbox } from '../helpers/cli.ts'
-import { generateLockfile, listDir, prepareProject, readLockfile, sha512Integrity, snapshotTree, writeLockfile } from '../helpers/fixtures.ts'
-import { expectSuccess, isolatedEnv, run } from '../helpers/process.ts'
+import { listDir, prepareProject, readLockfile, sha512Integrity, snapshotTree, writeLockfile } from '../helpers/fixtures.ts'
+import { baseAndHeadRepo, gitIn } from '../helpers/git-repo.ts'
 import type { ScanReport } from '../../src/types.ts'
 
 const STEALER = 'tarsier-fixture-env-stealer'
@@ -18,9 +18,8 @@ let sandbox: Sandbox
 let repo: string
 let baseLockfile: string
 
-async function git(args: string[]): Promise<string> {
-  const result = await run('git', ['-c', 'user.name=Tarsier Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: isolatedEnv(sandbox.home) })
-  return expectSuccess(result, `git ${args.join(' ')}`).stdout.trim()
+function git(args: string[]): Promise<string> {
+  return gitIn(repo, sandbox.home, args)
 }
 
 /** `tarsier diff <repo> … --format json`, parsed. */
@@ -38,17 +37,9 @@ async function diff(args: string[], path = repo) {
 beforeAll(async () => {
   sandbox = await createSandbox()
   // Base: a clean project. Head: the same project with a toolkit that brings the env stealer.
-  repo = await prepareProject('clean-app', sandbox.work, { registry: registryUrl(), resolved: true })
-  await git(['init', '-q', '-b', 'main'])
-  await git(['add', '-A'])
-  await git(['commit', '-q', '-m', 'base'])
+  ;({ repo } = await baseAndHeadRepo(sandbox, { registry: registryUrl(), project: 'clean-app', addDependencies: { [TOOLKIT]: '^1.0.0' } }))
   baseLockfile = join(sandbox.work, 'base-package-lock.json')
-  await copyFile(join(repo, 'package-lock.json'), baseLockfile)
-  const manifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
-  manifest.dependencies[TOOLKIT] = '^1.0.0'
-  await writeFile(join(repo, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
-  await generateLockfile(repo, { registry: registryUrl(), resolved: true })
-  await git(['commit', '-q', '-am', 'head: add the toolkit'])
+  await writeFile(baseLockfile, await git(['cat-file', 'blob', 'HEAD~1:package-lock.json']))
 })
 afterAll(() => sandbox?.dispose())
 

@@ -1,0 +1,74 @@
+import { existsSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
+import { readFileAtRef } from '../resolve/git-base.ts'
+import { UsageError } from '../resolve/usage-error.ts'
+import { ruleCatalog } from '../report/rule-catalog.ts'
+import { CONFIG_FILE_NAME, parseConfig, type LoadedConfig } from './config.ts'
+
+/**
+ * The configuration of `tarsier scan`: `explicit` (which must exist), else `tarsier.config.json`
+ * in the project of a directory, lockfile or package.json target. Never a file of a package.
+ */
+export async function configForScan(target: string, explicit?: string): Promise<LoadedConfig | undefined> {
+  if (explicit !== undefined) return readConfigFile(resolve(explicit), true)
+  const dir = projectDirOf(target)
+  return dir === undefined ? undefined : readConfigFile(join(dir, CONFIG_FILE_NAME), false)
+}
+
+/**
+ * The configuration of `tarsier diff`. With `--base <ref>`, a file inside the git work tree is read
+ * as it is at the base commit, so that a change cannot suppress or switch off what it brings in;
+ * the working tree's version is ignored (a warning says so when they differ). A file outside the
+ * repository, or any file with `--base-lockfile`, is read from disk.
+ */
+export async function configForDiff(path: string, base: { ref?: string }, explicit?: string): Promise<{ config?: LoadedConfig; warnings: string[] }> {
+  const file = explicit !== undefined ? resolve(explicit) : join(projectDirOf(path) ?? resolve(path), CONFIG_FILE_NAME)
+  if (base.ref === undefined) {
+    const config = await readConfigFile(file, explicit !== undefined)
+    return config ? { config, warnings: [] } : { warnings: [] }
+  }
+  const atBase = await readFileAtRef(file, base.ref)
+  if (atBase === undefined) {
+    const config = await readConfigFile(file, explicit !== undefined)
+    return config ? { config, warnings: [] } : { warnings: [] }
+  }
+  const shown = displayPath(file)
+  const readFrom = `${base.ref} (${atBase.commit.slice(0, 12)})`
+  const onDisk = existsSync(file) ? await readFile(file, 'utf8') : undefined
+  const warnings: string[] = []
+  if (onDisk !== undefined && onDisk !== atBase.text) {
+    warnings.push(`${shown} differs from its version at ${readFrom}: the base's is applied${atBase.text === undefined ? ' (none there), so no configuration is' : ''}, never the change's own`)
+  }
+  if (atBase.text === undefined) {
+    if (explicit !== undefined && onDisk === undefined) throw new UsageError(`${explicit}: no such file, in the working tree or at ${base.ref}`)
+    return { warnings }
+  }
+  return { config: { config: parse(atBase.text, `${shown} at ${readFrom}`), path: shown, readFrom }, warnings }
+}
+
+async function readConfigFile(file: string, required: boolean): Promise<LoadedConfig | undefined> {
+  if (!existsSync(file)) {
+    if (required) throw new UsageError(`${file}: no such configuration file`)
+    return undefined
+  }
+  const shown = displayPath(file)
+  return { config: parse(await readFile(file, 'utf8'), shown), path: shown, readFrom: 'working tree' }
+}
+
+function parse(text: string, label: string) {
+  return parseConfig(text, label, new Set(ruleCatalog().map((r) => r.id)))
+}
+
+/** The project directory of a path target: the directory itself, or the folder of a file in it. */
+function projectDirOf(target: string): string | undefined {
+  const path = resolve(target)
+  if (!existsSync(path)) return undefined
+  if (statSync(path).isDirectory()) return path
+  return /(?:^|[\\/])(?:package(?:-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock)$/.test(path) ? dirname(path) : undefined
+}
+
+function displayPath(file: string): string {
+  const fromCwd = relative(process.cwd(), file)
+  return fromCwd && !fromCwd.startsWith('..') ? fromCwd : file
+}
