@@ -16,6 +16,11 @@
  *
  * Computed once per file at `Program:exit` (when every name of the file is bound), cached by the
  * Program node, and shared by every rule that asks.
+ *
+ * Across files (module-summary.ts, docs/cross-file-flow.md): the engine analyses a package's files
+ * in dependency order; calls and values imported from the package's own files follow the summaries
+ * of those files, calls of imported sink functions become events of the calling file (`cross`),
+ * and each file's own exports are summarised for the files that import it.
  */
 import type * as t from '@babel/types'
 import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
