@@ -1,4 +1,5 @@
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser'
+import { lineAt, lineStarts } from './lockfiles/graph.ts'
 
 /**
  * Where each package entry of an npm lockfile starts: `packages["node_modules/a"]` in lockfile
@@ -7,18 +8,7 @@ import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-pars
 export function npmLockfileLines(text: string): (location: string) => number | undefined {
   const root = parseTree(text)
   if (!root) return () => undefined
-  const lineStarts = [0]
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1)
-  const lineOf = (offset: number): number => {
-    let low = 0
-    let high = lineStarts.length - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (lineStarts[mid]! <= offset) low = mid
-      else high = mid - 1
-    }
-    return low + 1
-  }
+  const starts = lineStarts(text)
   const packages = findNodeAtLocation(root, ['packages'])
   return (location) => {
     let node: JsonNode | undefined
@@ -26,7 +16,7 @@ export function npmLockfileLines(text: string): (location: string) => number | u
     else node = findNodeAtLocation(root, v1Path(location))
     // The entry's key, where a reader of the lockfile finds it.
     const key = node?.parent?.children?.[0]
-    return key ? lineOf(key.offset) : undefined
+    return key ? lineAt(starts, key.offset) : undefined
   }
 }
 
