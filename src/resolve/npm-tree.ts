@@ -18,6 +18,9 @@ export async function loadTree(dir: string, mode: TreeMode, options: TreeOptions
     ...options.npmOptions,
     path: dir,
     ignoreScripts: true,
+    // arborist 10 loads and runs the project's `.npm-extension.{mjs,cjs}` (its transformManifest
+    // hook) when building an ideal or actual tree; npm maps ignore-scripts to this, arborist does not.
+    ignoreExtension: true,
     allowGit: 'none',
     allowRemote: 'none',
     allowDirectory: 'none',
