@@ -9,9 +9,10 @@ const ANALYSIS_DIRS = [new URL('../rules/', import.meta.url), new URL('./analyze
 /**
  * Identifies the code that produces a package's findings: the tool version and a hash of every
  * rule, the analysis engine, the readers and the data files. Cached results are keyed by it, so a
- * changed rule never serves a stale result.
+ * changed rule never serves a stale result. The bundled Action has no such files beside it: its
+ * build computes the id from the sources it bundles and defines __TARSIER_RULESET_ID__.
  */
-export const RULESET_ID: string = computeRulesetId()
+export const RULESET_ID: string = typeof __TARSIER_RULESET_ID__ === 'string' ? __TARSIER_RULESET_ID__ : computeRulesetId()
 
 function computeRulesetId(): string {
   const hash = createHash('sha256')

@@ -256,7 +256,7 @@ function fingerprintOf(pkg: PackageResult, finding: Finding): string {
 }
 
 /** The file the tree was read from, if it is a file on disk. */
-function anchorFileOf(report: ScanReport): string | undefined {
+export function anchorFileOf(report: ScanReport): string | undefined {
   if (report.diff) return report.diff.lockfile
   const target = isAbsolute(report.target) ? report.target : undefined
   if (!target || !existsSync(target)) return undefined
@@ -274,7 +274,7 @@ function anchorFileOf(report: ScanReport): string | undefined {
   }
 }
 
-function projectDirOf(report: ScanReport): string | undefined {
+export function projectDirOf(report: ScanReport): string | undefined {
   const anchor = anchorFileOf(report)
   if (anchor && report.targetKind !== 'tarball') return dirname(anchor)
   if (isAbsolute(report.target) && existsSync(report.target) && statSync(report.target).isDirectory()) return report.target

@@ -20,7 +20,8 @@ export const DEFAULT_BUDGET: Budget = { fileMs: 30_000, packageMs: 120_000, work
 /** A package whose analysis could not finish even with its overrunning files set aside. */
 export class AnalysisFailure extends Error {}
 
-const WORKER_URL = new URL(`./analysis-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
+// The bundled GitHub Action (dist/action/index.js) is its own worker script: it exports the analysis.
+const WORKER_URL = typeof __TARSIER_BUNDLE__ !== 'undefined' ? import.meta.url : new URL(`./analysis-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
 const MAX_ATTEMPTS = 6
 const WATCH_INTERVAL_MS = 200
 
