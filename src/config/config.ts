@@ -46,15 +46,25 @@ export function parseConfig(text: string, label: string, knownRuleIds: ReadonlyS
   } catch (error) {
     throw new UsageError(`${label}: not valid JSON (${(error as Error).message})`)
   }
-  if (!validate(data)) throw new UsageError(`${label}: invalid configuration\n${(validate.errors ?? []).map((e) => `  ${describeError(e)}`).join('\n')}`)
-  const unknown = [
-    ...Object.keys(data.rules ?? {}).map((id) => ({ id, at: `/rules/${id}` })),
-    ...(data.suppressions ?? []).map((s, i) => ({ id: s.rule, at: `/suppressions/${i}/rule` })),
-  ].filter((r) => !knownRuleIds.has(r.id))
-  if (unknown.length > 0) {
-    throw new UsageError(`${label}: invalid configuration\n${unknown.map((r) => `  ${r.at}: no rule is named ${r.id}`).join('\n')}\n  (rules: ${[...knownRuleIds].sort().join(', ')})`)
+  const valid = validate(data)
+  const problems = valid ? [] : (validate.errors ?? []).map(describeError)
+  problems.push(...unknownRuleIds(data, knownRuleIds))
+  if (!valid || problems.length > 0) throw new UsageError(`${label}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}`)
+  return data as TarsierConfig
+}
+
+/** Rule ids that no rule has, wherever the configuration names one (checked even when the schema fails). */
+function unknownRuleIds(data: unknown, known: ReadonlySet<string>): string[] {
+  const config = (typeof data === 'object' && data !== null ? data : {}) as { rules?: unknown; suppressions?: unknown }
+  const named: Array<{ id: string; at: string }> = []
+  if (typeof config.rules === 'object' && config.rules !== null) for (const id of Object.keys(config.rules)) named.push({ id, at: `/rules/${id}` })
+  if (Array.isArray(config.suppressions)) {
+    config.suppressions.forEach((s: unknown, i) => {
+      const rule = (s as { rule?: unknown } | null)?.rule
+      if (typeof rule === 'string') named.push({ id: rule, at: `/suppressions/${i}/rule` })
+    })
   }
-  return data
+  return named.filter((r) => !known.has(r.id)).map((r) => `${r.at}: no rule is named ${r.id} (rules: ${[...known].sort().join(', ')})`)
 }
 
 function describeError(error: ErrorObject): string {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { readFileAtRef } from '../resolve/git-base.ts'
 import { UsageError } from '../resolve/usage-error.ts'
 import { ruleCatalog } from '../report/rule-catalog.ts'
@@ -11,9 +11,9 @@ import { CONFIG_FILE_NAME, parseConfig, type LoadedConfig } from './config.ts'
  * in the project of a directory, lockfile or package.json target. Never a file of a package.
  */
 export async function configForScan(target: string, explicit?: string): Promise<LoadedConfig | undefined> {
-  if (explicit !== undefined) return readConfigFile(resolve(explicit), true)
   const dir = projectDirOf(target)
-  return dir === undefined ? undefined : readConfigFile(join(dir, CONFIG_FILE_NAME), false)
+  if (explicit !== undefined) return readConfigFile(resolve(explicit), true, dir)
+  return dir === undefined ? undefined : readConfigFile(join(dir, CONFIG_FILE_NAME), false, dir)
 }
 
 /**
@@ -25,15 +25,15 @@ export async function configForScan(target: string, explicit?: string): Promise<
 export async function configForDiff(path: string, base: { ref?: string }, explicit?: string): Promise<{ config?: LoadedConfig; warnings: string[] }> {
   const file = explicit !== undefined ? resolve(explicit) : join(projectDirOf(path) ?? resolve(path), CONFIG_FILE_NAME)
   if (base.ref === undefined) {
-    const config = await readConfigFile(file, explicit !== undefined)
+    const config = await readConfigFile(file, explicit !== undefined, projectDirOf(path))
     return config ? { config, warnings: [] } : { warnings: [] }
   }
   const atBase = await readFileAtRef(file, base.ref)
   if (atBase === undefined) {
-    const config = await readConfigFile(file, explicit !== undefined)
+    const config = await readConfigFile(file, explicit !== undefined, projectDirOf(path))
     return config ? { config, warnings: [] } : { warnings: [] }
   }
-  const shown = displayPath(file)
+  const shown = displayPath(file, projectDirOf(path))
   const readFrom = `${base.ref} (${atBase.commit.slice(0, 12)})`
   const onDisk = existsSync(file) ? await readFile(file, 'utf8') : undefined
   const warnings: string[] = []
@@ -47,12 +47,12 @@ export async function configForDiff(path: string, base: { ref?: string }, explic
   return { config: { config: parse(atBase.text, `${shown} at ${readFrom}`), path: shown, readFrom }, warnings }
 }
 
-async function readConfigFile(file: string, required: boolean): Promise<LoadedConfig | undefined> {
+async function readConfigFile(file: string, required: boolean, projectDir: string | undefined): Promise<LoadedConfig | undefined> {
   if (!existsSync(file)) {
     if (required) throw new UsageError(`${file}: no such configuration file`)
     return undefined
   }
-  const shown = displayPath(file)
+  const shown = displayPath(file, projectDir)
   return { config: parse(await readFile(file, 'utf8'), shown), path: shown, readFrom: 'working tree' }
 }
 
@@ -68,7 +68,12 @@ function projectDirOf(target: string): string | undefined {
   return /(?:^|[\\/])(?:package(?:-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock)$/.test(path) ? dirname(path) : undefined
 }
 
-function displayPath(file: string): string {
-  const fromCwd = relative(process.cwd(), file)
-  return fromCwd && !fromCwd.startsWith('..') ? fromCwd : file
+/** Relative to the project when the file is in it, else to the working directory, else absolute. */
+function displayPath(file: string, projectDir: string | undefined): string {
+  for (const dir of [projectDir, process.cwd()]) {
+    if (dir === undefined) continue
+    const rel = relative(dir, file)
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel
+  }
+  return file
 }

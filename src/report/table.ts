@@ -66,6 +66,12 @@ export function formatTable(report: ScanReport, options: TableOptions): string {
     for (const p of missing) out.push(`  ${p.name}@${p.version}  ${paint('gray', p.error ?? p.status)}`)
     out.push('')
   }
+  const suppressed = report.packages.flatMap((p) => (p.suppressed ?? []).map((f) => ({ p, f })))
+  if (suppressed.length > 0) {
+    out.push(paint('bold', `Suppressed by ${report.config?.path ?? 'the configuration'} (${suppressed.length}):`))
+    for (const { p, f } of suppressed) out.push(`  ${f.ruleId} in ${p.name}@${p.version}  ${paint('gray', `${f.suppression.reason}${f.suppression.expires ? ` (until ${f.suppression.expires})` : ''}`)}`)
+    out.push('')
+  }
   for (const w of report.warnings) out.push(paint('yellow', `warning: ${w}`))
 
   const s = report.summary
