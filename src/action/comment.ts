@@ -34,7 +34,8 @@ export class GitHubApiError extends Error {
  * never sent elsewhere.
  */
 export async function upsertComment(target: CommentTarget, body: string, fetchImpl: typeof fetch = fetch): Promise<{ action: 'created' | 'updated'; id: number }> {
-  const api = target.apiUrl.replace(/\/+$/, '')
+  let api = target.apiUrl
+  while (api.endsWith('/')) api = api.slice(0, -1)
   const origin = new URL(api).origin
   const request = async (url: string, init: RequestInit = {}) => {
     const response = await fetchImpl(url, {
@@ -88,10 +89,11 @@ async function tokenLogin(api: string, request: (url: string) => Promise<Respons
 export function nextPage(link: string | null, origin: string): string | undefined {
   if (!link) return undefined
   for (const part of link.split(',')) {
-    const match = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part)
-    if (!match) continue
+    const [target = '', ...params] = part.split(';').map((p) => p.trim())
+    if (!target.startsWith('<') || !target.endsWith('>')) continue
+    if (!params.some((p) => p.replaceAll('"', '').replaceAll(' ', '') === 'rel=next')) continue
     try {
-      const url = new URL(match[1]!)
+      const url = new URL(target.slice(1, -1))
       return url.origin === origin ? url.href : undefined
     } catch {
       return undefined
