@@ -29,6 +29,7 @@ import stagedPayloadFile from './staged-payload-file.ts'
 import steganography from './steganography.ts'
 import tarballAnomaly from './tarball-anomaly.ts'
 import tlsVerificationDisabled from './tls-verification-disabled.ts'
+import typosquatting from './typosquatting.ts'
 import unparsedFile from './unparsed-file.ts'
 import walletAddressSwap from './wallet-address-swap.ts'
 import walletHarvesting from './wallet-harvesting.ts'
@@ -66,6 +67,7 @@ export const rules: readonly Rule[] = [
   steganography,
   tarballAnomaly,
   tlsVerificationDisabled,
+  typosquatting,
   unparsedFile,
   walletAddressSwap,
   walletHarvesting,

@@ -9,8 +9,8 @@ export interface TestCase {
   /** Code of the main file (`filename`, default `index.js`). */
   code?: string
   filename?: string
-  /** Other files of the package: path → content. */
-  files?: Record<string, string>
+  /** Other files of the package: path → content (a Buffer for binary files). */
+  files?: Record<string, string | Buffer>
   /** The tarball's package.json; default `{ name: 'fixture', version: '1.0.0' }`. */
   manifest?: Record<string, unknown>
   /** Makes `filename` run at install time: adds `"postinstall": "node <filename>"` to the manifest. */
@@ -52,7 +52,7 @@ export async function analyzeCase(testCase: TestCase | string, rules: readonly R
     anomalies = [...anomalies, ...contents.anomalies]
   }
   const filename = c.filename ?? 'index.js'
-  const add = (path: string, text: string) => files.set(path, { path, size: Buffer.byteLength(text), content: Buffer.from(text) })
+  const add = (path: string, text: string | Buffer) => files.set(path, { path, size: Buffer.byteLength(text), content: Buffer.from(text) })
   if (c.code !== undefined) add(filename, c.code)
   for (const [path, text] of Object.entries(c.files ?? {})) add(path, text)
   if (!files.has('package.json') || c.manifest || c.installTime) {
