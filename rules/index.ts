@@ -1,5 +1,6 @@
 import type { Rule } from '../src/types.ts'
 import browserCredentialTheft from './browser-credential-theft.ts'
+import bundledBinary from './bundled-binary.ts'
 import clipboardAccess from './clipboard-access.ts'
 import credentialFileTheft from './credential-file-theft.ts'
 import cryptomining from './cryptomining.ts'
@@ -38,6 +39,7 @@ import webhookExfiltration from './webhook-exfiltration.ts'
 /** Every rule, sorted by id. */
 export const rules: readonly Rule[] = [
   browserCredentialTheft,
+  bundledBinary,
   clipboardAccess,
   credentialFileTheft,
   cryptomining,
