@@ -20,6 +20,7 @@ import manifestConfusion from './manifest-confusion.ts'
 import nonRegistryDependency from './non-registry-dependency.ts'
 import obfuscatedCode from './obfuscated-code.ts'
 import obfuscatedRequire from './obfuscated-require.ts'
+import persistence from './persistence.ts'
 import remoteCodeExecution from './remote-code-execution.ts'
 import repositoryAutorun from './repository-autorun.ts'
 import securityPlaceholder from './security-placeholder.ts'
@@ -59,6 +60,7 @@ export const rules: readonly Rule[] = [
   nonRegistryDependency,
   obfuscatedCode,
   obfuscatedRequire,
+  persistence,
   remoteCodeExecution,
   repositoryAutorun,
   securityPlaceholder,
