@@ -1,4 +1,5 @@
 import type { Rule } from '../src/types.ts'
+import binScriptOverride from './bin-script-override.ts'
 import browserCredentialTheft from './browser-credential-theft.ts'
 import bundledBinary from './bundled-binary.ts'
 import clipboardAccess from './clipboard-access.ts'
@@ -39,6 +40,7 @@ import webhookExfiltration from './webhook-exfiltration.ts'
 
 /** Every rule, sorted by id. */
 export const rules: readonly Rule[] = [
+  binScriptOverride,
   browserCredentialTheft,
   bundledBinary,
   clipboardAccess,
