@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { applyConfig } from './config/apply-config.ts'
 import { configForDiff } from './config/find-config.ts'
-import { readBaseFiles } from './resolve/git-base.ts'
+import { readBaseFiles, readFileAtRef } from './resolve/git-base.ts'
 import { diffLockfiles } from './resolve/lockfile-diff.ts'
 import { findLockfiles, UsageError } from './resolve/resolve-target.ts'
 import { buildReport, judgeTree, resolveScanTarget, scanRefs, type ScanOptions } from './scan.ts'
@@ -38,17 +38,41 @@ export async function diffScan(options: DiffOptions): Promise<ScanReport> {
   const diff = diffLockfiles(base.packages, head.packages)
   const changeOf = new Map(diff.changed.map(({ ref, change }) => [ref, change]))
   const refs = diff.changed.map((c) => c.ref)
-  const packages = await scanRefs(refs, { ...options, ...(head.projectDir && { projectDir: head.projectDir }) })
-  // scanRefs keeps the order of its input.
-  packages.forEach((result, i) => {
-    result.change = changeOf.get(refs[i]!)!
-  })
-  judgeTree(packages, head, options)
+  const npmrc = await registrySettingsDir(lockfile, head.projectDir, options.base)
+  let packages
+  try {
+    packages = await scanRefs(refs, { ...options, ...(npmrc.dir && { projectDir: npmrc.dir }) })
+    // scanRefs keeps the order of its input.
+    packages.forEach((result, i) => {
+      result.change = changeOf.get(refs[i]!)!
+    })
+    judgeTree(packages, { kind: head.kind, ...(npmrc.dir && { projectDir: npmrc.dir }) }, options)
+  } finally {
+    await npmrc.dispose()
+  }
+  base.warnings.push(...npmrc.warnings)
   const applied = config?.config ? applyConfig(packages, config.config, { scope: 'diff' }) : undefined
   const report = buildReport(lockfile, head.kind, [...head.warnings, ...base.warnings, ...(config?.warnings ?? []), ...(applied?.warnings ?? [])], packages, started)
   report.diff = { base: base.label, lockfile, changes: diff.changes }
   if (applied) report.config = applied.report
   return report
+}
+
+/**
+ * Where the project's `.npmrc` is read from. Against a git base it is the base's: a change must
+ * not bring its own registry, proxy or TLS settings, nor make its own registry look configured to
+ * `lockfile-injection`. Against a base lockfile file, the project's own.
+ */
+async function registrySettingsDir(lockfile: string, projectDir: string | undefined, baseRef: string | undefined): Promise<{ dir?: string; warnings: string[]; dispose(): Promise<void> }> {
+  if (baseRef === undefined) return { ...(projectDir && { dir: projectDir }), warnings: [], dispose: async () => {} }
+  const path = join(dirname(lockfile), '.npmrc')
+  const atBase = await readFileAtRef(path, baseRef)
+  const warnings: string[] = []
+  const headText = existsSync(path) ? await readFile(path, 'utf8') : undefined
+  if (headText !== atBase?.text) warnings.push(`.npmrc differs from ${baseRef}: the registry settings of ${baseRef} were used, not the change's`)
+  const dir = await mkdtemp(join(tmpdir(), 'tarsier-npmrc-'))
+  if (atBase?.text !== undefined) await writeFile(join(dir, '.npmrc'), atBase.text)
+  return { dir, warnings, dispose: () => rm(dir, { recursive: true, force: true }) }
 }
 
 function headLockfile(path: string): string {

