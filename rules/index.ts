@@ -17,6 +17,7 @@ import installScript from './install-script.ts'
 import installTimeChildProcess from './install-time-child-process.ts'
 import integrityMismatch from './integrity-mismatch.ts'
 import invisibleCharacters from './invisible-characters.ts'
+import keylogging from './keylogging.ts'
 import manifestConfusion from './manifest-confusion.ts'
 import nonRegistryDependency from './non-registry-dependency.ts'
 import obfuscatedCode from './obfuscated-code.ts'
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   installTimeChildProcess,
   integrityMismatch,
   invisibleCharacters,
+  keylogging,
   manifestConfusion,
   nonRegistryDependency,
   obfuscatedCode,
