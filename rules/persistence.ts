@@ -22,8 +22,6 @@ const AUTOSTART_PATHS: Array<[RegExp, string]> = [
 const AUTOSTART_COMMANDS: Array<[RegExp, string]> = [
   [/\|\s*crontab\b|\bcrontab\s+(?!-[lre]\b)[^\s;&|]/, 'installs a crontab'],
   [/\bschtasks(?:\.exe)?\s+\/create\b/, 'creates a scheduled task'],
-  [/\breg(?:\.exe)?\s+add\b[^\n]*\\currentversion\\(?:run|runonce)\b/, 'adds a Run registry key'],
-  [/\b(?:new|set)-itemproperty\b[^\n]*\\currentversion\\(?:run|runonce)\b/, 'adds a Run registry key'],
   [/\blaunchctl\s+(?:load|bootstrap|submit)\b/, 'loads a macOS launch agent'],
   [/\bsystemctl\s+(?:--user\s+)?enable\b/, 'enables a systemd unit'],
   [/>>?\s*["']?(?:~|\$home|\$\{home\}|<home>)\/\.(?:bashrc|bash_profile|profile|zshrc|zprofile)\b/, 'appends to a shell startup file'],
@@ -35,8 +33,13 @@ function autostartPath(path: string): string | undefined {
   return undefined
 }
 
+/** A registry write (`reg add`, PowerShell `New-ItemProperty`) …; the Run key is checked with `includes`: linear. */
+const REGISTRY_WRITE = /\b(?:reg(?:\.exe)?\s+add|(?:new|set)-itemproperty)\b/
+const RUN_KEY = /\\currentversion\\run(?:once)?(?![a-z])/
+
 export function autostartCommand(command: string): string | undefined {
   const lower = command.toLowerCase()
+  if (REGISTRY_WRITE.test(lower) && RUN_KEY.test(lower)) return 'adds a Run registry key'
   for (const [pattern, what] of AUTOSTART_COMMANDS) if (pattern.test(lower)) return what
   return undefined
 }
