@@ -4,8 +4,8 @@ import type * as t from '@babel/types'
 
 // Mining-pool protocol URLs, miner binaries and their tell-tale options; linear-time.
 const MINER = /\bstratum\+(?:tcp|ssl|tls):\/\/|\bxmrig\b|\bxmr-stak\b|--donate-level\b|\bcpuminer\b|\bnanominer\b|\bphoenixminer\b/i
-/** T-Rex is also a common word: only with its algorithm option (`t-rex -a ethash`). */
-const TREX = /\bt-rex\b[^\n]{0,40}-a\s+\w/i
+const TREX = /\bt-rex\b/gi
+const ALGORITHM_OPTION = /-a\s+\w/
 const POOL = /(?:^|[./])(?:supportxmr\.com|minexmr\.com|moneroocean\.stream|nanopool\.org|2miners\.com|f2pool\.com|hashvault\.pro|herominers\.com|c3pool\.com|unmineable\.com|xmrpool\.eu|nicehash\.com)\b/i
 
 /**
@@ -25,8 +25,8 @@ export default defineRule({
     let runs = false
     const check = (text: string, node: t.Node | undefined, ctx: RuleContext | undefined) => {
       if (hit || text.length > 10_000) return
-      const m = MINER.exec(text) ?? TREX.exec(text) ?? POOL.exec(text)
-      if (m) hit = { ...(node && { node }), file: ctx?.file?.path ?? 'package.json', text: m[0] }
+      const m = MINER.exec(text)?.[0] ?? trexWithAlgorithm(text) ?? POOL.exec(text)?.[0]
+      if (m) hit = { ...(node && { node }), file: ctx?.file?.path ?? 'package.json', text: m }
     }
     return {
       manifest() {
@@ -56,3 +56,18 @@ export default defineRule({
 })
 
 const reported = new WeakSet<object>()
+
+/**
+ * T-Rex is also a common word: only with its algorithm option on the same line (`t-rex -a ethash`),
+ * within 40 characters. Read per occurrence, where one regular expression over the gap backtracks.
+ */
+function trexWithAlgorithm(text: string): string | undefined {
+  for (const match of text.matchAll(TREX)) {
+    const start = match.index + match[0].length
+    const window = text.slice(start, start + 60)
+    const lineEnd = window.indexOf('\n')
+    const option = ALGORITHM_OPTION.exec(window)
+    if (option && option.index <= 40 && (lineEnd === -1 || option.index < lineEnd)) return text.slice(match.index, start + option.index + option[0].length)
+  }
+  return undefined
+}

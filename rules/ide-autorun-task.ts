@@ -48,7 +48,7 @@ export default defineRule({
             if (!t.runOptions || typeof t.runOptions !== 'object' || t.runOptions.runOn !== 'folderOpen') continue
             const command = commandOf(t, projectDir, context.pkg.files, context.pkg.manifest)
             const shell = inspectShellCommand(command)
-            let severity: Severity = shell && shell.kind !== 'network' ? 'critical' : RUNS_CODE.test(command) ? 'high' : 'medium'
+            let severity: Severity = shell && shell.kind !== 'network' && shell.kind !== 'hidden-command' ? 'critical' : shell?.kind === 'hidden-command' || RUNS_CODE.test(command) ? 'high' : 'medium'
             if (forced && severity === 'medium') severity = 'high'
             context.report({
               file: path,

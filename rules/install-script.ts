@@ -3,7 +3,7 @@ import { commandSegments, INSTALL_SCRIPTS, shellWords } from '../src/analyze/ent
 import { inspectShellCommand } from '../src/analyze/shell-command.ts'
 import { defineRule, type Severity } from '../src/types.ts'
 
-const SEVERITY_OF = { 'reverse-shell': 'critical', 'download-exec': 'critical', exfiltration: 'critical', network: 'high' } as const satisfies Record<string, Severity>
+const SEVERITY_OF = { 'reverse-shell': 'critical', 'download-exec': 'critical', exfiltration: 'critical', network: 'high', 'hidden-command': 'high' } as const satisfies Record<string, Severity>
 
 export default defineRule({
   meta: {

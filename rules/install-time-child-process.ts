@@ -22,7 +22,7 @@ export default defineRule({
       // A project's dev server, build or test script starting programs is ordinary; only what they fetch matters there.
       const projectScript = file.runs !== undefined && file.runs !== 'npm-install'
       if (projectScript && !shell) return
-      const severity: Severity = shell ? (shell.kind === 'network' ? (projectScript ? 'medium' : 'high') : 'critical') : 'medium'
+      const severity: Severity = shell ? (shell.kind === 'network' || shell.kind === 'hidden-command' ? (projectScript ? 'medium' : 'high') : 'critical') : 'medium'
       const when = file.runs ? ` from code that runs ${describeTrigger(file.runs)}.` : ` from code run by the ${file.installScripts.join(', ')} script.`
       context.report({
         node,

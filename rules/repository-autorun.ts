@@ -32,7 +32,7 @@ export default defineRule({
           if (!shell) continue
           const hook = !command.runs.startsWith('npm-script:')
           // Scripts that download (a dataset, a binary) are common in builds; in a hook or dev container they are not.
-          const severity: Severity = shell.kind === 'network' ? (hook ? 'medium' : 'low') : 'critical'
+          const severity: Severity = shell.kind === 'network' ? (hook ? 'medium' : 'low') : shell.kind === 'hidden-command' ? 'high' : 'critical'
           context.report({
             file: command.file,
             ...(command.line !== undefined && { line: command.line }),

