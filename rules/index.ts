@@ -5,12 +5,14 @@ import bundledBinary from './bundled-binary.ts'
 import clipboardAccess from './clipboard-access.ts'
 import credentialFileTheft from './credential-file-theft.ts'
 import cryptomining from './cryptomining.ts'
+import debugAccess from './debug-access.ts'
 import destructiveAction from './destructive-action.ts'
 import dnsExfiltration from './dns-exfiltration.ts'
 import dynamicCodeExecution from './dynamic-code-execution.ts'
 import encodedPayload from './encoded-payload.ts'
 import envExfiltration from './env-exfiltration.ts'
 import envFilePayload from './env-file-payload.ts'
+import homoglyphIdentifier from './homoglyph-identifier.ts'
 import hostFingerprintExfiltration from './host-fingerprint-exfiltration.ts'
 import ideAutorunTask from './ide-autorun-task.ts'
 import installScript from './install-script.ts'
@@ -22,6 +24,7 @@ import manifestConfusion from './manifest-confusion.ts'
 import nonRegistryDependency from './non-registry-dependency.ts'
 import obfuscatedCode from './obfuscated-code.ts'
 import obfuscatedRequire from './obfuscated-require.ts'
+import outputSuppression from './output-suppression.ts'
 import persistence from './persistence.ts'
 import remoteCodeExecution from './remote-code-execution.ts'
 import repositoryAutorun from './repository-autorun.ts'
@@ -47,12 +50,14 @@ export const rules: readonly Rule[] = [
   clipboardAccess,
   credentialFileTheft,
   cryptomining,
+  debugAccess,
   destructiveAction,
   dnsExfiltration,
   dynamicCodeExecution,
   encodedPayload,
   envExfiltration,
   envFilePayload,
+  homoglyphIdentifier,
   hostFingerprintExfiltration,
   ideAutorunTask,
   installScript,
@@ -64,6 +69,7 @@ export const rules: readonly Rule[] = [
   nonRegistryDependency,
   obfuscatedCode,
   obfuscatedRequire,
+  outputSuppression,
   persistence,
   remoteCodeExecution,
   repositoryAutorun,
