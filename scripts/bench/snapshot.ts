@@ -11,7 +11,7 @@ import { cp, mkdir, symlink } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 
 /** What `bin/tarsier.js` needs at run time (dist/ only when it has been built). */
-const RUNTIME = ['bin', 'src', 'rules', 'data', 'dist', 'package.json']
+const RUNTIME = ['bin', 'src', 'rules', 'data', 'schemas', 'dist', 'package.json']
 
 export interface Snapshot {
   root: string
