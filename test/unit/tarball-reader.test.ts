@@ -1,56 +1,17 @@
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import tar from 'tar-stream'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS, type ReadLimits } from '../../src/fetch/limits.ts'
 import { readTarball } from '../../src/fetch/tarball-reader.ts'
+import { chunked, noise, tarBuffer, type GenEntry } from '../helpers/hostile.ts'
 
-type Entry = Partial<tar.Header> & { name: string; content?: string | Buffer }
-
-/** Builds a plain (uncompressed) tar archive in memory with tar-stream. */
-async function tarOf(entries: Entry[]): Promise<Buffer> {
-  const pack = tar.pack()
-  const chunks: Buffer[] = []
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pack.on('data', (c: unknown) => chunks.push(c as Buffer))
-    pack.on('end', () => resolve(Buffer.concat(chunks)))
-    pack.on('error', reject)
-  })
-  for (const { content, ...header } of entries) {
-    await new Promise<void>((resolve, reject) => {
-      const done = (error?: Error | null) => (error ? reject(error) : resolve())
-      if (content === undefined) pack.entry(header, done)
-      else pack.entry(header, content, done)
-    })
-  }
-  pack.finalize()
-  return done
-}
-
-const tgzOf = async (entries: Entry[]) => gzipSync(await tarOf(entries))
+const tgzOf = async (entries: GenEntry[]) => gzipSync(await tarBuffer(entries))
 
 /** A source stream that hands the buffer over in chunks, like a network response. */
-function streamOf(buffer: Buffer, chunkSize = 16 * 1024): Readable {
-  const chunks: Buffer[] = []
-  for (let i = 0; i < buffer.length; i += chunkSize) chunks.push(buffer.subarray(i, i + chunkSize))
-  return Readable.from(chunks, { objectMode: false })
-}
-
-/** Incompressible bytes from a seeded xorshift generator, so that tests are deterministic. */
-function noise(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length)
-  let x = seed | 1
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
+const streamOf = (buffer: Buffer, chunkSize = 16 * 1024) => chunked(buffer, chunkSize)
 
 const limits = (overrides: Partial<ReadLimits>): ReadLimits => ({ ...DEFAULT_LIMITS, ...overrides })
-const file = (name: string, content: string): Entry => ({ name, type: 'file', content })
+const file = (name: string, content: string): GenEntry => ({ name, type: 'file', content })
 const text = (contents: Awaited<ReturnType<typeof readTarball>>, path: string) => contents.files.get(path)?.content?.toString()
 const kinds = (contents: Awaited<ReturnType<typeof readTarball>>) => contents.anomalies.map((a) => a.kind)
 
@@ -76,7 +37,7 @@ describe('readTarball', () => {
   })
 
   it('reads a plain, uncompressed tar', async () => {
-    const plain = await tarOf([file('package/index.js', 'plain'), file('package/package.json', '{}')])
+    const plain = await tarBuffer([file('package/index.js', 'plain'), file('package/package.json', '{}')])
     const contents = await readTarball(streamOf(plain))
     expect(text(contents, 'index.js')).toBe('plain')
     expect(contents.anomalies).toEqual([])
@@ -125,7 +86,7 @@ describe('readTarball', () => {
   })
 
   it('reports an entry name that is not valid UTF-8, and still reads the file', async () => {
-    const plain = await tarOf([file('package/XX.js', 'named badly')])
+    const plain = await tarBuffer([file('package/XX.js', 'named badly')])
     // Replace "XX" in the first header with bytes that are not UTF-8, then fix the header checksum.
     const at = plain.indexOf('XX')
     plain[at] = 0xff
