@@ -24,6 +24,7 @@
  */
 import type * as t from '@babel/types'
 import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
+import { patternIdentifiers } from './interpret.ts'
 import { walk } from './walk.ts'
 import { classifyPath, parseUrl, type UrlParts } from './sensitive-paths.ts'
 import { CHILD_PROCESS_FUNCTIONS, NETWORK_MODULES, locate } from './sinks.ts'
@@ -553,28 +554,10 @@ function isFn(node: t.Node | null | undefined): node is FnNode {
   return !!node && FUNCTION_TYPES.has(node.type)
 }
 
-function patternIds(node: t.Node | null | undefined, out: t.Identifier[] = []): t.Identifier[] {
-  if (!node) return out
-  switch (node.type) {
-    case 'Identifier':
-      out.push(node)
-      break
-    case 'ObjectPattern':
-      for (const p of node.properties) patternIds(p.type === 'RestElement' ? p.argument : p.value, out)
-      break
-    case 'ArrayPattern':
-      for (const e of node.elements) patternIds(e, out)
-      break
-    case 'AssignmentPattern':
-      patternIds(node.left, out)
-      break
-    case 'RestElement':
-      patternIds(node.argument, out)
-      break
-    case 'TSParameterProperty':
-      patternIds(node.parameter, out)
-      break
-  }
+function patternIds(node: t.Node | null | undefined): t.Identifier[] {
+  const out: t.Identifier[] = []
+  // A TypeScript constructor parameter property (`constructor(private key)`) declares its parameter.
+  patternIdentifiers(node?.type === 'TSParameterProperty' ? node.parameter : node, (id) => out.push(id))
   return out
 }
 

@@ -1199,26 +1199,31 @@ function collectHoisted(statements: readonly t.Statement[]): Hoisted {
   return { vars: [...vars], functions }
 }
 
-/** Calls `out` with each name a binding pattern declares. */
-export function patternNames(pattern: t.Node | null | undefined, out: (name: string) => void): void {
+/** Calls `out` with each identifier a binding pattern declares, in source order. */
+export function patternIdentifiers(pattern: t.Node | null | undefined, out: (id: t.Identifier) => void): void {
   if (!pattern) return
   switch (pattern.type) {
     case 'Identifier':
-      out(pattern.name)
+      out(pattern)
       break
     case 'AssignmentPattern':
-      patternNames(pattern.left, out)
+      patternIdentifiers(pattern.left, out)
       break
     case 'RestElement':
-      patternNames(pattern.argument, out)
+      patternIdentifiers(pattern.argument, out)
       break
     case 'ArrayPattern':
-      for (const e of pattern.elements) patternNames(e, out)
+      for (const e of pattern.elements) patternIdentifiers(e, out)
       break
     case 'ObjectPattern':
-      for (const p of pattern.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out)
+      for (const p of pattern.properties) patternIdentifiers(p.type === 'RestElement' ? p.argument : p.value, out)
       break
   }
+}
+
+/** Calls `out` with each name a binding pattern declares. */
+export function patternNames(pattern: t.Node | null | undefined, out: (name: string) => void): void {
+  patternIdentifiers(pattern, (id) => out(id.name))
 }
 
 /** Child nodes of a node (not comments or locations). */
