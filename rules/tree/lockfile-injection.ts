@@ -1,4 +1,4 @@
-import { DEFAULT_REGISTRY, registryOf } from '../../src/fetch/npm-config.ts'
+import { DEFAULT_REGISTRY, hostOf, registryOf } from '../../src/fetch/npm-config.ts'
 import { defineTreeRule } from '../../src/analyze/tree-rule.ts'
 
 /** Hosts of the public registry under its own and Yarn's names; npm rewrites them to the configured registry. */
@@ -33,11 +33,3 @@ export default defineTreeRule({
     }
   },
 })
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host.toLowerCase()
-  } catch {
-    return undefined
-  }
-}

@@ -121,6 +121,16 @@ export function authTokenKey(registry: string): string {
   }
 }
 
+/** `host[:port]` of a URL, lower-cased; undefined when it is not a URL. */
+export function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    return new URL(url).host.toLowerCase()
+  } catch {
+    return undefined
+  }
+}
+
 /** Registry URL with credentials removed, safe to print. */
 export function redactUrl(url: string): string {
   try {

@@ -1,4 +1,5 @@
 import type { DependencyChange, PackageRef } from '../types.ts'
+import { hostOf } from '../fetch/npm-config.ts'
 import { compareIntegrity } from './integrity.ts'
 
 /** What a diff scans: each head package that is new or differs from the base, with how. */
@@ -65,15 +66,6 @@ function changeOf(ref: PackageRef, sameVersion: PackageRef[] | undefined, sameNa
 
 function identity(ref: PackageRef): Pick<DependencyChange, 'resolved' | 'integrity' | 'lockfileLine'> {
   return { ...(ref.resolved && { resolved: ref.resolved }), ...(ref.integrity && { integrity: ref.integrity }), ...(ref.lockfileLine !== undefined && { lockfileLine: ref.lockfileLine }) }
-}
-
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  try {
-    return new URL(url).host.toLowerCase()
-  } catch {
-    return undefined
-  }
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
