@@ -5,6 +5,7 @@ import type { FetchFailure, PackageRef } from '../types.ts'
 import type { PackageSourceData } from './package-source.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
 import { authTokenKey, DEFAULT_NETWORK, redactUrl, registryOf, type NetworkSettings, type RegistryConfig } from './npm-config.ts'
+import { registryTarballUrl } from './registry-tarball-url.ts'
 
 export interface FetchOptions {
   cacheDir: string
@@ -21,9 +22,12 @@ export type FetchOutcome = { ok: true; source: PackageSourceData } | ({ ok: fals
 
 /**
  * Options that keep pacote from ever running code: no lifecycle scripts, no git clones, no
- * remote or directory specs unless the user opted in.
+ * remote or directory specs unless the user opted in. With `builtUrl` (registryTarballUrl), pacote
+ * is asked for `name@<builtUrl>`, which it reads as a remote spec: allowed for that URL only, since
+ * it was built from the configured registry and not taken from the lockfile (arborist allows
+ * registry tarballs the same way); pacote verifies it against the lockfile integrity all the same.
  */
-export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Record<string, unknown> {
+export function safePacoteOptions(options: FetchOptions, ref: PackageRef, builtUrl?: string): Record<string, unknown> {
   const allow = options.allowNonRegistry ? 'all' : 'none'
   return {
     ...options.registryConfig,
@@ -34,7 +38,7 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Recor
     cache: join(options.cacheDir, '_cacache'),
     ignoreScripts: true,
     allowGit: allow,
-    allowRemote: allow,
+    allowRemote: builtUrl ? 'all' : allow,
     allowDirectory: 'none',
     allowFile: allow,
     offline: options.offline ?? false,
@@ -42,6 +46,7 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef): Recor
     fullMetadata: false,
     ...(ref.integrity && { integrity: ref.integrity }),
     ...(ref.resolved && ref.source === 'registry' && { resolved: ref.resolved }),
+    ...(builtUrl && { resolved: builtUrl }),
   }
 }
 
@@ -88,6 +93,26 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
 interface Download {
   /** The first download that failed verification, kept even when a later one matched. */
   mismatch: IntegrityError | undefined
+  /** The registry answered 404 at the tarball URL built from the name and version. */
+  builtUrlMissing?: boolean
+}
+
+/**
+ * One package's tarball. An entry without `resolved` but with integrity is asked for at the URL
+ * where registries keep tarballs (no package document needed, so a warm cache needs no network);
+ * where that URL is not found (a registry that lays tarballs out otherwise), by `name@version`,
+ * the way any entry without that URL is.
+ */
+async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: ReadLimits, download: Download): Promise<Uint8Array> {
+  const url = download.builtUrlMissing ? undefined : registryTarballUrl(ref, options.registryConfig)
+  if (!url) return streamTarball(ref.spec, safePacoteOptions(options, ref), Boolean(ref.integrity && ref.resolved), limits, download)
+  try {
+    return await streamTarball(`${ref.name}@${url}`, safePacoteOptions(options, ref, url), true, limits, download)
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'E404') throw error
+    download.builtUrlMissing = true
+    return streamTarball(ref.spec, safePacoteOptions(options, ref), false, limits, download)
+  }
 }
 
 /**
@@ -96,11 +121,10 @@ interface Download {
  * reads the local cache (a miss or a corrupt entry there is not the registry's doing); any later
  * call is a download.
  */
-async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: ReadLimits, download: Download): Promise<Uint8Array> {
+async function streamTarball(spec: string, pacoteOptions: Record<string, unknown>, readsCacheFirst: boolean, limits: ReadLimits, download: Download): Promise<Uint8Array> {
   let call = 0
-  const readsCacheFirst = Boolean(ref.integrity && ref.resolved)
   return pacote.tarball.stream(
-    ref.spec,
+    spec,
     async (stream) => {
       const fromNetwork = call++ > 0 || !readsCacheFirst
       try {
@@ -110,7 +134,7 @@ async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: R
         throw error
       }
     },
-    safePacoteOptions(options, ref),
+    pacoteOptions,
   )
 }
 

@@ -199,7 +199,7 @@ describe('a lockfile written with --omit-lockfile-registry-resolved (no resolved
     }
   })
 
-  it('fetches each package by name@version from --registry and finds the stealer', async () => {
+  it('fetches each package from --registry, at the tarball URL of its name and version, and finds the stealer', async () => {
     const run = await scanJson(join(project, 'package-lock.json'), [], { sandbox })
     expect(run.code, describeRun(run)).toBe(1)
     await expectStealerCaught(run.report)

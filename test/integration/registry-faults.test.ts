@@ -11,7 +11,8 @@ import { startFaultProxy, type FaultProxy, type FaultRule } from '../helpers/fau
 import { prepareProject } from '../helpers/fixtures.ts'
 
 const UTIL_2_TARBALL = /^\/tarsier-fixture-util\/-\/tarsier-fixture-util-2\.0\.0\.tgz$/
-const UTIL_PACKUMENT = /^\/tarsier-fixture-util(?:\?.*)?$/
+// Every request for tarsier-fixture-util: its package document and its tarballs.
+const UTIL_ANY = /^\/tarsier-fixture-util(?:\/|\?|$)/
 // Quick backoff so that retries do not make the suite slow; read from the user's .npmrc like npm's.
 const NPMRC = 'fetch-retry-mintimeout=100\nfetch-retry-maxtimeout=400\n'
 
@@ -19,8 +20,8 @@ let projectParent: Sandbox
 let lockfile: string
 beforeAll(async () => {
   projectParent = await createSandbox()
-  // No resolved URLs: every package is fetched by name@version from the registry given to the
-  // scan, which here is the proxy.
+  // No resolved URLs: every package is fetched from the registry given to the scan, which here is
+  // the proxy, at the tarball URL built from its name and version.
   const project = await prepareProject('clean-app', projectParent.work, { registry: registryUrl(), resolved: false })
   lockfile = join(project, 'package-lock.json')
 })
@@ -80,8 +81,8 @@ describe('server errors', () => {
     expect(requestsTo(proxy, UTIL_2_TARBALL)).toBe(2)
   })
 
-  it('a package document that is gone (404): that package not scanned, named as unpublished', async () => {
-    const { run } = await scanThroughProxy([{ match: UTIL_PACKUMENT, fault: { kind: 'status', status: 404 } }])
+  it('a package gone from the registry (404 for its tarballs and its package document): not scanned, named as unpublished', async () => {
+    const { run } = await scanThroughProxy([{ match: UTIL_ANY, fault: { kind: 'status', status: 404 } }])
     expect(run.code, describeRun(run)).toBe(3)
     for (const version of ['1.0.0', '2.0.0']) {
       const util = packageNamed(run.report, 'tarsier-fixture-util', version)
@@ -156,7 +157,7 @@ describe('other bytes than the lockfile names', () => {
 })
 
 describe('registries that need credentials', () => {
-  const unauthorized: FaultRule = { match: UTIL_PACKUMENT, fault: { kind: 'status', status: 401, headers: { 'www-authenticate': 'Bearer realm="npm"' } } }
+  const unauthorized: FaultRule = { match: UTIL_ANY, fault: { kind: 'status', status: 401, headers: { 'www-authenticate': 'Bearer realm="npm"' } } }
 
   it('no token: the error names the registry and the .npmrc key to set', async () => {
     const { run, proxy } = await scanThroughProxy([unauthorized])
