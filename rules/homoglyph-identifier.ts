@@ -42,8 +42,14 @@ export default defineRule({
   create(context) {
     let ascii = new Set<string>()
     let suspects = new Map<string, t.Identifier>()
+    // A file written in ASCII alone, without `\u` escapes, has no look-alike letters to look for.
+    let asciiFile = true
     return {
+      text(ctx) {
+        asciiFile = !/[^\x00-\x7f]|\\u/.test(ctx.file?.text ?? '')
+      },
       Identifier(node) {
+        if (asciiFile) return
         const name = node.name
         if (/^[\x00-\x7f]*$/.test(name)) {
           ascii.add(name)

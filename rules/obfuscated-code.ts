@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { NETWORK_MODULES, whenRuns } from '../src/analyze/sinks.ts'
+import { hasRun } from '../src/analyze/text-runs.ts'
 import { defineRule, type RuleContext, type Severity, type SourceFileView } from '../src/types.ts'
 
 /** obfuscator.io's identifier names: `_0x1a2b3c`, and `a0_0x1a2b` for the string-array function. */
@@ -169,7 +170,9 @@ function countHexNames(text: string): number {
 
 /** JSFuck, jjencode, aaencode or packer output in a file's text (linear scans). */
 export function encoderOf(text: string): { name: string; detail: string } | undefined {
-  // JSFuck: only []()!+ ; jjencode: only $ _ and punctuation, no letters or digits
+  // JSFuck: only []()!+ ; jjencode: only $ _ and punctuation, no letters or digits. Both need 256
+  // symbols in a row (JSFuck's alphabet is among them): the loop below runs only where there is such a run.
+  if (!hasRun(text, 256, isSymbol)) return textEncoderOf(text)
   let run = 0
   let jsfuckRun = 0
   let dollars = 0
@@ -198,6 +201,16 @@ export function encoderOf(text: string): { name: string; detail: string } | unde
       underscores = 0
     }
   }
+  return textEncoderOf(text)
+}
+
+/** ASCII punctuation and symbols, `$` and `_` among them. */
+function isSymbol(c: number): boolean {
+  return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)
+}
+
+/** aaencode and Packer, which leave words in the text. */
+function textEncoderOf(text: string): { name: string; detail: string } | undefined {
   // aaencode: Japanese-emoticon identifiers built from halfwidth katakana ﾟ
   let marks = 0
   for (let i = text.indexOf('\uff9f'); i >= 0 && marks < 30; i = text.indexOf('\uff9f', i + 1)) marks++
