@@ -69,6 +69,8 @@ export interface PackageFile {
   size: number
   /** Absent when the file was too large to keep; the reason is a finding. */
   content?: Buffer
+  /** `content` holds only the first bytes of the file (fetch/kept-content.ts): `size` is the whole. */
+  partial?: boolean
 }
 
 export interface Finding {

@@ -22,6 +22,7 @@ import { moduleOf } from './modules.ts'
 import { parseSource } from './parse.ts'
 import { analyzeProjectRuns, type ProjectRuns } from './project/runs.ts'
 import { isEverydayTrigger } from './project/triggers.ts'
+import { SourceTexts } from './source-texts.ts'
 import { staticValue } from './static-value.ts'
 import { walk } from './walk.ts'
 
@@ -67,16 +68,13 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
   const errors: string[] = []
   const manifest = readManifest(input.files)
 
-  const texts = new Map<string, string>()
-  for (const [path, file] of input.files) {
-    if (isJsPath(path) && file.content) texts.set(path, decodeText(file.content))
-  }
+  const texts = new SourceTexts(input.files, isJsPath, decodeText)
   const entries = analyzeEntries(manifest, texts)
   // The project being scanned (not a dependency): what runs on which ordinary action of a developer.
   const project = input.ref.source === 'root' ? analyzeProjectRuns(input.files, texts) : undefined
   for (const path of project?.scriptSources ?? []) {
     const content = input.files.get(path)?.content
-    if (content && !texts.has(path)) texts.set(path, decodeText(content))
+    if (content) texts.add(path, decodeText(content))
   }
 
   const view: PackageView = {
@@ -123,36 +121,41 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
     }
   })
 
-  const sources: Array<{ path: string; text: string; entryKind: EntryKind; installScripts: string[]; runs?: RunTrigger }> = []
+  // Sources without `text`: file texts are decoded when their turn comes (source-texts.ts).
+  const sources: Array<{ path: string; inlineCode?: string; entryKind: EntryKind; installScripts: string[]; runs?: RunTrigger }> = []
   const withRuns = (path: string, entryKind: EntryKind) => {
     const runs = project?.runs.get(path)
     return runs ? { entryKind: projectEntryKind(entryKind, runs), runs } : { entryKind }
   }
-  for (const [path, text] of texts) {
-    sources.push({ path, text, installScripts: view.installScriptsOf(path), ...withRuns(path, entries.kinds.get(path) ?? 'other') })
+  for (const path of texts.keys()) {
+    sources.push({ path, installScripts: view.installScriptsOf(path), ...withRuns(path, entries.kinds.get(path) ?? 'other') })
   }
   for (const inline of entries.inline) {
-    sources.push({ path: inline.path, text: inline.code, installScripts: [inline.script], ...withRuns(inline.path, 'install') })
+    sources.push({ path: inline.path, inlineCode: inline.code, installScripts: [inline.script], ...withRuns(inline.path, 'install') })
   }
   const inlinePaths = new Set(entries.inline.map((i) => i.path))
   for (const inline of project?.inline ?? []) {
     if (inlinePaths.has(inline.path)) continue
-    sources.push({ path: inline.path, text: inline.code, installScripts: [], ...withRuns(inline.path, 'other') })
+    sources.push({ path: inline.path, inlineCode: inline.code, installScripts: [], ...withRuns(inline.path, 'other') })
+  }
+  const byPath = new Map(sources.map((s) => [s.path, s]))
+  const textOf = (path: string): string | undefined => {
+    const source = byPath.get(path)
+    return source?.inlineCode ?? (source && texts.get(path))
   }
   // Dependencies first, so that the data flow of a file can use what its imports export (flow.ts).
-  const byPath = new Map(sources.map((s) => [s.path, s]))
-  const ordered = dependencyOrder([...byPath.keys()], (path) => byPath.get(path)?.text, texts).map((path) => byPath.get(path)!)
+  const ordered = dependencyOrder([...byPath.keys()], textOf, texts).map((path) => byPath.get(path)!)
 
-  for (const source of ordered) {
+  for (const { inlineCode: _, ...source } of ordered) {
     input.onFileStart?.(source.path)
     const skip = input.skipFiles?.get(source.path)
-    const fileView: SourceFileView = { ...source, ...(skip?.level === 'all' && { text: '' }) }
+    const fileView: SourceFileView = { ...source, text: skip?.level === 'all' ? '' : (textOf(source.path) ?? '') }
     if (skip) {
       fileView.parseError = skip.reason
-    } else if (Buffer.byteLength(source.text) > MAX_PARSE_BYTES) {
+    } else if (Buffer.byteLength(fileView.text) > MAX_PARSE_BYTES) {
       fileView.parseError = `file is larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MB parse limit`
     } else {
-      const parsed = parseSource(source.path, stripBom(source.text), typeof manifest?.type === 'string' ? manifest.type : undefined)
+      const parsed = parseSource(source.path, stripBom(fileView.text), typeof manifest?.type === 'string' ? manifest.type : undefined)
       if (parsed.ok) {
         fileView.ast = parsed.ast
         if (parsed.partial) fileView.parseError = parsed.partial
@@ -172,7 +175,15 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
             const handlers = byType.get(node.type)
             if (!handlers) return
             current.ancestors = ancestors
-            for (const [i, fn] of handlers) guarded(i, () => fn(node, contexts[i]!))
+            // Inline rather than through `guarded`: this runs for every node, and a closure per call adds up.
+            for (let h = 0; h < handlers.length; h++) {
+              const [i, fn] = handlers[h]!
+              try {
+                fn(node, contexts[i]!)
+              } catch (error) {
+                errors.push(`rule ${rules[i]!.meta.id} failed on ${source.path}: ${message(error)}`)
+              }
+            }
           },
         })
       } catch (error) {

@@ -1,6 +1,7 @@
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
+import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PackageFile, TarballAnomaly } from '../types.ts'
+import { keptBytes } from './kept-content.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
 import type { TarballContents } from './tarball-reader.ts'
 
@@ -69,11 +70,23 @@ export async function readDirectory(root: string, limits: ReadLimits = DEFAULT_L
           anomalies.push({ kind: 'too-large', path, detail: `more than ${limits.maxUnpackedBytes} bytes; the rest was not read` })
           return { files, anomalies, compressedBytes: unpackedBytes, unpackedBytes }
         }
-        files.set(path, { path, size, content: await readFile(full) })
+        const keep = keptBytes(path, size)
+        files.set(path, keep < size ? { path, size, content: await readHead(full, keep), partial: true } : { path, size, content: await readFile(full) })
       } else {
         anomalies.push({ kind: 'special-file', path, detail: 'not a regular file' })
       }
     }
   }
   return { files, anomalies, compressedBytes: unpackedBytes, unpackedBytes }
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'r')
+  try {
+    const buffer = Buffer.alloc(bytes)
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import tar from 'tar-stream'
 import type { PackageFile, TarballAnomaly } from '../types.ts'
+import { keptBytes } from './kept-content.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
 
 export interface TarballContents {
@@ -124,15 +125,21 @@ export function readTarball(source: Readable, limits: ReadLimits = DEFAULT_LIMIT
         stream.resume()
         return
       }
+      const keepBytes = keptBytes(rel, size)
       const chunks: Buffer[] = []
       let length = 0
+      let kept = 0
       stream.on('data', (data: unknown) => {
         const c = data as Buffer
         length += c.length
-        if (length <= limits.maxFileBytes) chunks.push(c)
+        if (kept >= keepBytes || length > limits.maxFileBytes) return
+        const part = kept + c.length > keepBytes ? c.subarray(0, keepBytes - kept) : c
+        chunks.push(part)
+        kept += part.length
       })
       stream.on('end', () => {
-        files.set(rel, { path: rel, size: length, content: length <= limits.maxFileBytes ? Buffer.concat(chunks, length) : undefined })
+        const content = length <= limits.maxFileBytes ? Buffer.concat(chunks, kept) : undefined
+        files.set(rel, { path: rel, size: length, ...(content && { content }), ...(content && kept < length && { partial: true }) })
         next()
       })
     })

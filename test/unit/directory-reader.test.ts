@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readDirectory } from '../../src/fetch/directory-reader.ts'
+import { HEAD_BYTES } from '../../src/fetch/kept-content.ts'
 import { DEFAULT_LIMITS } from '../../src/fetch/limits.ts'
 
 let root: string
@@ -22,6 +23,16 @@ async function put(files: Record<string, string>): Promise<void> {
 }
 
 describe('readDirectory', () => {
+  it('keeps source files whole and only the head of other large files', async () => {
+    const big = HEAD_BYTES + 4096
+    await put({ 'lib/addon.node': 'B'.repeat(big), 'dist/bundle.js': 'x'.repeat(big) })
+    const contents = await readDirectory(root)
+    const addon = contents.files.get('lib/addon.node')!
+    expect(addon).toMatchObject({ size: big, partial: true })
+    expect(addon.content).toEqual(Buffer.from('B'.repeat(HEAD_BYTES)))
+    expect(contents.files.get('dist/bundle.js')).toEqual({ path: 'dist/bundle.js', size: big, content: Buffer.from('x'.repeat(big)) })
+  })
+
   it('reads files with slash paths relative to the root', async () => {
     await put({ 'package.json': '{"name":"p"}', 'index.js': 'x', 'lib/a/b.js': 'deep' })
     const contents = await readDirectory(root)

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS, type ReadLimits } from '../../src/fetch/limits.ts'
+import { HEAD_BYTES } from '../../src/fetch/kept-content.ts'
 import { readTarball } from '../../src/fetch/tarball-reader.ts'
 import { chunked, noise, tarBuffer, type GenEntry } from '../helpers/hostile.ts'
 
@@ -29,6 +30,32 @@ describe('readTarball', () => {
     expect(contents.anomalies).toEqual([])
     expect(contents.compressedBytes).toBe(tgz.length)
     expect(contents.unpackedBytes).toBeGreaterThan(0)
+  })
+
+  it('keeps source files and manifests whole and only the head of other large files', async () => {
+    const big = HEAD_BYTES + 100_000
+    const binary = Buffer.alloc(big, 0x41)
+    binary.write('\x7fELF', 0, 'latin1')
+    const contents = await readTarball(
+      streamOf(
+        await tgzOf([
+          { name: 'package/bin/tool', type: 'file', content: binary },
+          file('package/dist/bundle.js', `var a = ${'1+'.repeat(big / 2)}1`),
+          file('package/small.md', '# readme'),
+        ]),
+        1024 * 1024,
+      ),
+    )
+    const tool = contents.files.get('bin/tool')!
+    expect(tool.size).toBe(big)
+    expect(tool.partial).toBe(true)
+    expect(tool.content?.length).toBe(HEAD_BYTES)
+    expect(tool.content?.subarray(0, 4).toString('latin1')).toBe('\x7fELF')
+    const bundle = contents.files.get('dist/bundle.js')!
+    expect(bundle.partial).toBeUndefined()
+    expect(bundle.content?.length).toBe(bundle.size)
+    expect(contents.files.get('small.md')?.partial).toBeUndefined()
+    expect(contents.unpackedBytes).toBeGreaterThan(2 * big)
   })
 
   it('keeps the paths of a tarball whose top folder is not `package/` (as npm does)', async () => {

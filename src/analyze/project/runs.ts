@@ -264,7 +264,7 @@ function readManifests(files: ReadonlyMap<string, PackageFile>): Map<string, Man
 
 /** JSON with comments and trailing commas (VS Code, dev containers), bounded; undefined when unreadable. */
 export function parseJsonFile(file: PackageFile | undefined): unknown {
-  if (!file?.content || file.content.length > 2 * 1024 * 1024) return undefined
+  if (!file?.content || file.partial || file.content.length > 2 * 1024 * 1024) return undefined
   let text = file.content.toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   try {
