@@ -51,8 +51,20 @@ describe('AnalysisPool', () => {
     }
   })
 
+  it('analyses a package that runs a worker out of memory again in a worker with more', async () => {
+    const pool = new AnalysisPool({ threads: 1, budget: { workerMemoryMb: 48, retryMemoryMb: 1024 } })
+    try {
+      const outcome = await pool.analyze(ref, { kind: 'directory', path: dir })
+      expect(outcome.findings.filter((f) => f.ruleId === 'unparsed-file')).toEqual([])
+      expect(outcome.budgetLimited).toBeUndefined()
+      expect(outcome.findings.some((f) => f.ruleId === 'env-exfiltration' && f.file === 'steal.js')).toBe(true)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('survives a worker that runs out of memory, retrying without the file in flight', async () => {
-    const pool = new AnalysisPool({ threads: 1, budget: { workerMemoryMb: 48 } })
+    const pool = new AnalysisPool({ threads: 1, budget: { workerMemoryMb: 48, retryMemoryMb: 0 } })
     try {
       const outcome = await pool.analyze(ref, { kind: 'directory', path: dir })
       const big = outcome.findings.find((f) => f.ruleId === 'unparsed-file' && f.file === 'lib/big.js')

@@ -11,11 +11,22 @@ export interface Budget {
   fileMs: number
   /** Time for the parts of a package outside any file (unpacking, manifest rules). */
   packageMs: number
-  /** Old-generation heap of each worker; a package that needs more is retried without the file in flight. */
+  /** Old-generation heap of each worker. */
   workerMemoryMb: number
+  /**
+   * Heap of the one worker that analyses a package again when it ran a worker out of memory;
+   * only when that is not enough either is the file in flight set aside. 0: no such retry.
+   */
+  retryMemoryMb: number
 }
 
-export const DEFAULT_BUDGET: Budget = { fileMs: 30_000, packageMs: 120_000, workerMemoryMb: 2048 }
+/**
+ * V8 lets a heap grow towards its limit before it collects much, and the analysis makes garbage
+ * fast (an AST and its data flow per file): with 2 GB per worker, `next` (80 MB of JavaScript)
+ * held 1.4 GB although what is live at any time is a few hundred MB (768 MB holds TypeScript's
+ * 9 MB `typescript.js` and `tsc.js`). The few files that need more get the larger retry.
+ */
+export const DEFAULT_BUDGET: Budget = { fileMs: 30_000, packageMs: 120_000, workerMemoryMb: 768, retryMemoryMb: 2048 }
 
 /** A package whose analysis could not finish even with its overrunning files set aside. */
 export class AnalysisFailure extends Error {}
@@ -34,21 +45,18 @@ const WATCH_INTERVAL_MS = 200
 export class AnalysisPool {
   readonly #pool: Piscina
   readonly #budget: Budget
+  /** Started on the first package that runs a worker of `#pool` out of memory. */
+  #retryPool: Piscina | undefined
 
   constructor(options: { threads?: number; budget?: Partial<Budget> } = {}) {
     this.#budget = { ...DEFAULT_BUDGET, ...options.budget }
     const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 8))
-    this.#pool = new Piscina({
-      filename: WORKER_URL,
-      minThreads: 0,
-      maxThreads: threads,
-      idleTimeout: 2_000,
-      resourceLimits: { maxOldGenerationSizeMb: this.#budget.workerMemoryMb, stackSizeMb: 32 },
-    })
+    this.#pool = startPool(threads, this.#budget.workerMemoryMb)
   }
 
   async analyze(ref: PackageRef, source: PackageSourceData, limits?: ReadLimits): Promise<AnalysisOutcome> {
     const skipFiles = new Map<string, { level: 'parse' | 'all'; reason: string }>()
+    let pool = this.#pool
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const tracker = createTracker()
       const controller = new AbortController()
@@ -74,12 +82,17 @@ export class AnalysisPool {
       }, WATCH_INTERVAL_MS)
       const task: AnalysisTask = { ref, source, ...(limits && { limits }), skipFiles: [...skipFiles], tracker }
       try {
-        const outcome = (await this.#pool.run(task, { signal: controller.signal })) as AnalysisOutcome
+        const outcome = (await pool.run(task, { signal: controller.signal })) as AnalysisOutcome
         return skipFiles.size > 0 ? { ...outcome, budgetLimited: true } : outcome
       } catch (error) {
         const { path } = readTracker(tracker)
         const reason = overrun ?? workerDeath(error)
         if (!reason) throw error
+        if (!overrun && pool === this.#pool && outOfMemory(error) && this.#budget.retryMemoryMb > this.#budget.workerMemoryMb) {
+          this.#retryPool ??= startPool(1, this.#budget.retryMemoryMb)
+          pool = this.#retryPool
+          continue
+        }
         if (!path) throw new AnalysisFailure(`analysis of the package stopped: ${reason}`)
         const previous = skipFiles.get(path)
         if (previous?.level === 'all') throw new AnalysisFailure(`analysis of ${path} stopped twice: ${reason}`)
@@ -95,14 +108,29 @@ export class AnalysisPool {
   }
 
   async close(): Promise<void> {
-    await this.#pool.destroy()
+    await Promise.all([this.#pool.destroy(), this.#retryPool?.destroy()])
   }
+}
+
+function startPool(threads: number, memoryMb: number): Piscina {
+  return new Piscina({
+    filename: WORKER_URL,
+    minThreads: 0,
+    maxThreads: threads,
+    idleTimeout: 2_000,
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, stackSizeMb: 32 },
+  })
+}
+
+function outOfMemory(error: unknown): boolean {
+  const e = error as { code?: string; message?: string }
+  return e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit/i.test(e.message ?? '')
 }
 
 /** Why a worker died, when it did (memory, stack), else undefined for ordinary errors. */
 function workerDeath(error: unknown): string | undefined {
   const e = error as { code?: string; message?: string }
-  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit/i.test(e.message ?? '')) return 'it needed more memory than a worker may use'
+  if (outOfMemory(error)) return 'it needed more memory than a worker may use'
   const message = (e.message ?? '').toLowerCase()
   const afterWorker = message.includes('worker') ? message.slice(message.indexOf('worker')) : ''
   if (/terminated|exited/.test(message) || /died|stopped/.test(afterWorker)) return `its worker stopped (${e.message})`
