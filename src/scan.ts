@@ -1,20 +1,20 @@
 import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import pLimit from 'p-limit'
 import { treeRules } from '../rules/tree/index.ts'
 import { correlatePackages } from './analyze/correlate.ts'
 import { applyConfig } from './config/apply-config.ts'
 import { configForScan } from './config/find-config.ts'
-import { analyzePackage } from './analyze/engine.ts'
 import { runTreeRules } from './analyze/tree-rule.ts'
-import { AnalysisPool, type Budget } from './analyze/worker/pool.ts'
+import type { AnalysisPool, Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
-import { authFailureReason, fetchPackage, pacoteNetworkOptions, type FetchOptions } from './fetch/fetch-package.ts'
-import { readPackageSource, type PackageSourceData } from './fetch/package-source.ts'
+import type { FetchOptions } from './fetch/fetch-package.ts'
+import type { PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
 import { loadRegistryConfig, networkSettings, registryOf, type NetworkSettings, type RegistryConfig } from './fetch/npm-config.ts'
-import { resolveTarget, type ResolvedTarget } from './resolve/resolve-target.ts'
+import { projectRootRef, resolveTarget, type ResolvedTarget } from './resolve/resolve-target.ts'
 import { ResultCache } from './result-cache.ts'
 import { TOOL_VERSION } from './version.ts'
 import { SEVERITIES, type Finding, type PackageRef, type PackageResult, type Rule, type ScanReport, type Severity } from './types.ts'
@@ -57,23 +57,33 @@ export type ProgressEvent = { phase: 'resolve' } | { phase: 'scan'; done: number
 export async function scan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now()
   options.onProgress?.({ phase: 'resolve' })
-  const resolved = await resolveScanTarget(options.target, options)
-  const loaded = options.config ? await configForScan(options.target, options.config.explicit) : undefined
-  const packages = await scanRefs(resolved.packages, { ...options, ...(resolved.projectDir && { projectDir: resolved.projectDir }) })
-  judgeTree(packages, resolved, options)
-  const applied = loaded ? applyConfig(packages, loaded, { scope: 'scan' }) : undefined
-  const report = buildReport(resolved.target, resolved.kind, [...resolved.warnings, ...(applied?.warnings ?? [])], packages, started)
-  if (applied) report.config = applied.report
-  return report
+  const analysis = analysisOf(options)
+  try {
+    // A project's own files need no resolution: their analysis starts now, so that its worker
+    // thread loads the rules while arborist loads and reads the lockfile.
+    const root = projectRootRef(options.target)
+    const early = root && { ref: root, result: scanPackage(root, analysis.analyze, fetchOptionsOf(options, root.directory), undefined) }
+    const resolved = await resolveScanTarget(options.target, options)
+    const loaded = options.config ? await configForScan(options.target, options.config.explicit) : undefined
+    const packages = await scanWith(analysis, resolved.packages, { ...options, ...(resolved.projectDir && { projectDir: resolved.projectDir }) }, early)
+    judgeTree(packages, resolved, options)
+    const applied = loaded ? applyConfig(packages, loaded, { scope: 'scan' }) : undefined
+    const report = buildReport(resolved.target, resolved.kind, [...resolved.warnings, ...(applied?.warnings ?? [])], packages, started)
+    if (applied) report.config = applied.report
+    return report
+  } finally {
+    await analysis.close()
+  }
 }
 
 /** The packages of a target, resolved with the user's registry configuration. */
 export async function resolveScanTarget(target: string, options: Omit<ScanOptions, 'target'>): Promise<ResolvedTarget> {
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const registryConfig = registryConfigFor(undefined, options.registry)
+  const { authFailureReason, pacoteNetworkOptions } = await import('./fetch/fetch-package.ts')
   const npmOptions = { ...registryConfig, ...pacoteNetworkOptions(networkSettings(registryConfig, options.network)), cache: join(cacheDir, '_cacache') }
   return resolveTarget(target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false }).catch((error: unknown) => {
-    throw explainResolveError(error, registryConfig)
+    throw explainResolveError(error, registryConfig, authFailureReason)
   })
 }
 
@@ -86,39 +96,47 @@ export function judgeTree(packages: PackageResult[], resolved: Pick<ResolvedTarg
 
 /** fetch → analyze for packages already resolved, at most `concurrency` fetches at once. */
 export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOptions = {}): Promise<PackageResult[]> {
-  const cacheDir = options.cacheDir ?? defaultCacheDir()
-  const registryConfig = registryConfigFor(options.projectDir, options.registry)
+  const analysis = analysisOf(options)
+  try {
+    return await scanWith(analysis, refs, options)
+  } finally {
+    await analysis.close()
+  }
+}
+
+/** scanRefs with the given analysis; `early` is a package of `refs` whose scan has already started. */
+async function scanWith(analysis: Analysis, refs: readonly PackageRef[], options: ScanRefsOptions, early?: { ref: PackageRef; result: Promise<PackageResult> }): Promise<PackageResult[]> {
   const limit = pLimit(options.concurrency ?? 8)
-  const pool = options.rules ? undefined : new AnalysisPool({ ...(options.threads && { threads: options.threads }), ...(options.budget && { budget: options.budget }) })
-  const analyzer: Analyzer = pool ? (ref, source, limits) => pool.analyze(ref, source, limits) : inProcessAnalyzer(options.rules!)
-  const results = options.resultCache === false || options.rules ? undefined : new ResultCache(cacheDir)
+  const results = options.resultCache === false || options.rules ? undefined : new ResultCache(options.cacheDir ?? defaultCacheDir())
+  const fetchOptions = fetchOptionsOf(options, options.projectDir)
   let done = 0
-  const fetchOptions: FetchOptions = {
-    cacheDir,
+  return Promise.all(
+    refs.map((ref) =>
+      limit(async () => {
+        const started = early && ref.source === early.ref.source && isDeepStrictEqual(ref, early.ref) ? early.result : undefined
+        const result = await (started ?? scanPackage(ref, analysis.analyze, fetchOptions, results))
+        done++
+        options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
+        return result
+      }),
+    ),
+  )
+}
+
+function fetchOptionsOf(options: ScanRefsOptions, projectDir: string | undefined): FetchOptions {
+  const registryConfig = registryConfigFor(projectDir, options.registry)
+  return {
+    cacheDir: options.cacheDir ?? defaultCacheDir(),
     registryConfig,
     allowNonRegistry: options.allowNonRegistry ?? false,
     offline: options.offline ?? false,
     network: networkSettings(registryConfig, options.network),
     ...(options.limits && { limits: options.limits }),
   }
-  try {
-    return await Promise.all(
-      refs.map((ref) =>
-        limit(async () => {
-          const result = await scanPackage(ref, analyzer, fetchOptions, results)
-          done++
-          options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
-          return result
-        }),
-      ),
-    )
-  } finally {
-    await pool?.close()
-  }
 }
 
 /** A registry that refuses the resolution: say which registry and which `.npmrc` key to set. */
-function explainResolveError(error: unknown, config: RegistryConfig): unknown {
+function explainResolveError(error: unknown, config: RegistryConfig, authFailureReason: typeof import('./fetch/fetch-package.ts').authFailureReason): unknown {
   const e = error as Error & { code?: string; statusCode?: number; pkgid?: string; uri?: string }
   if (e?.code !== 'E401' && e?.code !== 'E403') return error
   const at = e.pkgid ? e.pkgid.lastIndexOf('@') : -1
@@ -149,6 +167,7 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
   }
   const cached = await results?.get(ref)
   if (cached) return scannedResult(base, cached)
+  const { fetchPackage } = await import('./fetch/fetch-package.ts')
   const outcome = await fetchPackage(ref, fetchOptions)
   // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
   const source: PackageSourceData = outcome.ok ? outcome.source : { kind: 'none', fetchFailure: outcome }
@@ -191,9 +210,42 @@ function scannedResult(base: Omit<PackageResult, 'status' | 'verdict' | 'finding
 
 type Analyzer = (ref: PackageRef, source: PackageSourceData, limits?: ReadLimits) => Promise<AnalysisOutcome>
 
+interface Analysis {
+  analyze: Analyzer
+  close(): Promise<void>
+}
+
+function analysisOf(options: ScanRefsOptions): Analysis {
+  return options.rules ? { analyze: inProcessAnalyzer(options.rules), close: async () => {} } : lazyPool(options)
+}
+
+/**
+ * The worker pool, started (and its module imported) when the first package needs analysis: a
+ * scan whose results all come from the result cache starts no thread. Once closed it starts none,
+ * for an analysis begun before the scan failed (see scan).
+ */
+function lazyPool(options: Pick<ScanRefsOptions, 'threads' | 'budget'>): Analysis {
+  let pool: Promise<AnalysisPool> | undefined
+  let closed = false
+  return {
+    analyze: async (ref, source, limits) => {
+      if (closed) throw new Error('the scan stopped before this package was analysed')
+      pool ??= import('./analyze/worker/pool.ts').then(
+        ({ AnalysisPool }) => new AnalysisPool({ ...(options.threads && { threads: options.threads }), ...(options.budget && { budget: options.budget }) }),
+      )
+      return (await pool).analyze(ref, source, limits)
+    },
+    close: async () => {
+      closed = true
+      await (await pool)?.close()
+    },
+  }
+}
+
 /** Analysis in this thread, for callers that pass their own rules (functions cannot go to a worker). */
 function inProcessAnalyzer(rules: readonly Rule[]): Analyzer {
   return async (ref, source, limits) => {
+    const [{ readPackageSource }, { analyzePackage }] = await Promise.all([import('./fetch/package-source.ts'), import('./analyze/engine.ts')])
     const contents = await readPackageSource(source, limits)
     const analysis = analyzePackage(
       { ref, files: contents?.files ?? new Map(), ...(contents && { anomalies: contents.anomalies }), ...((source.kind === 'none' || source.kind === 'tarball-bytes') && source.fetchFailure && { fetchFailure: source.fetchFailure }) },

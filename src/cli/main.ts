@@ -1,14 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { formatJson } from '../report/json.ts'
-import { formatMarkdown } from '../report/markdown.ts'
-import { formatSarif } from '../report/sarif.ts'
-import { toolRepositoryUrl } from '../report/tool-repository.ts'
 import { EXIT, exitCodeOf } from '../report/exit-code.ts'
-import { formatTable } from '../report/table.ts'
-import { UsageError } from '../resolve/resolve-target.ts'
-import { diffScan } from '../diff.ts'
-import { scan, type ProgressEvent, type ScanOptions } from '../scan.ts'
+import { UsageError } from '../resolve/usage-error.ts'
+import type { ProgressEvent, ScanOptions } from '../scan.ts'
 import { SEVERITIES, type ScanReport, type Severity } from '../types.ts'
 import { TOOL_VERSION } from '../version.ts'
 
@@ -41,6 +35,10 @@ interface DiffFlags extends CommonFlags {
   base?: string
   baseLockfile?: string
 }
+
+// Each command imports what it runs (scan, diff, the chosen report format) when it runs: Node
+// loads and strips the types of every module imported, and `--version` or a rescan whose results
+// are all cached needs little of it.
 
 /** Runs the CLI and returns its exit code (0 clean, 1 findings, 2 usage error, 3 incomplete). */
 export async function main(argv: string[]): Promise<number> {
@@ -114,6 +112,7 @@ function addScanOptions(command: Command): Command {
 
 async function runScan(target: string, flags: ScanFlags): Promise<number> {
   const showProgress = progressShown(flags)
+  const { scan } = await import('../scan.ts')
   const report = await scan({ target, ...scanOptionsOf(flags), rootOnly: !flags.dependencies })
   if (showProgress) process.stderr.write('\r\x1b[K')
   return emitReport(report, flags)
@@ -121,6 +120,7 @@ async function runScan(target: string, flags: ScanFlags): Promise<number> {
 
 async function runDiff(path: string, flags: DiffFlags): Promise<number> {
   const showProgress = progressShown(flags)
+  const { diffScan } = await import('../diff.ts')
   const report = await diffScan({ path, ...scanOptionsOf(flags), ...(flags.base !== undefined && { base: flags.base }), ...(flags.baseLockfile !== undefined && { baseLockfile: flags.baseLockfile }) })
   if (showProgress) process.stderr.write('\r\x1b[K')
   return emitReport(report, flags)
@@ -148,21 +148,35 @@ function scanOptionsOf(flags: CommonFlags): Omit<ScanOptions, 'target'> {
 /** Writes the report in the asked format, to stdout or the output file, and returns the exit code. */
 async function emitReport(report: ScanReport, flags: CommonFlags): Promise<number> {
   const toFile = flags.output !== undefined
-  const text =
-    flags.format === 'json'
-      ? formatJson(report)
-      : flags.format === 'sarif'
-        ? formatSarif(report, { ...(toolRepositoryUrl() && { docsBaseUrl: `${toolRepositoryUrl()}/blob/main/` }) })
-        : flags.format === 'markdown'
-          ? formatMarkdown(report, { minSeverity: flags.all ? 'info' : 'low' })
-          : formatTable(report, {
-          color: !toFile && flags.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,
-          width: Math.min(process.stdout.columns ?? 120, 200),
-          minSeverity: flags.all ? 'info' : 'medium',
-        })
+  const text = await formatReport(report, flags, toFile)
   if (toFile) await writeFile(flags.output!, text)
   else process.stdout.write(text)
   return exitCodeOf(report, flags.failOn)
+}
+
+async function formatReport(report: ScanReport, flags: CommonFlags, toFile: boolean): Promise<string> {
+  switch (flags.format) {
+    case 'json': {
+      const { formatJson } = await import('../report/json.ts')
+      return formatJson(report)
+    }
+    case 'sarif': {
+      const [{ formatSarif }, { toolRepositoryUrl }] = await Promise.all([import('../report/sarif.ts'), import('../report/tool-repository.ts')])
+      return formatSarif(report, { ...(toolRepositoryUrl() && { docsBaseUrl: `${toolRepositoryUrl()}/blob/main/` }) })
+    }
+    case 'markdown': {
+      const { formatMarkdown } = await import('../report/markdown.ts')
+      return formatMarkdown(report, { minSeverity: flags.all ? 'info' : 'low' })
+    }
+    case 'table': {
+      const { formatTable } = await import('../report/table.ts')
+      return formatTable(report, {
+        color: !toFile && flags.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR,
+        width: Math.min(process.stdout.columns ?? 120, 200),
+        minSeverity: flags.all ? 'info' : 'medium',
+      })
+    }
+  }
 }
 
 function progressLine(event: ProgressEvent): void {

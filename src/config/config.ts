@@ -29,8 +29,6 @@ export interface LoadedConfig {
   readFrom: string
 }
 
-export const CONFIG_FILE_NAME = 'tarsier.config.json'
-
 const ajv = new Ajv({ allErrors: true, strict: true })
 ajv.addFormat('date', { type: 'string', validate: isCalendarDate })
 const validate = ajv.compile<TarsierConfig>(schema)

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { readFileAtRef } from '../resolve/git-base.ts'
 import { UsageError } from '../resolve/usage-error.ts'
-import { ruleCatalog } from '../report/rule-catalog.ts'
-import { CONFIG_FILE_NAME, parseConfig, type LoadedConfig } from './config.ts'
+import type { LoadedConfig } from './config.ts'
+
+const CONFIG_FILE_NAME = 'tarsier.config.json'
 
 /**
  * The configuration of `tarsier scan`: `explicit` (which must exist), else `tarsier.config.json`
@@ -44,7 +45,7 @@ export async function configForDiff(path: string, base: { ref?: string }, explic
     if (explicit !== undefined && onDisk === undefined) throw new UsageError(`${explicit}: no such file, in the working tree or at ${base.ref}`)
     return { warnings }
   }
-  return { config: { config: parse(atBase.text, `${shown} at ${readFrom}`), path: shown, readFrom }, warnings }
+  return { config: { config: await parse(atBase.text, `${shown} at ${readFrom}`), path: shown, readFrom }, warnings }
 }
 
 async function readConfigFile(file: string, required: boolean, projectDir: string | undefined): Promise<LoadedConfig | undefined> {
@@ -53,10 +54,12 @@ async function readConfigFile(file: string, required: boolean, projectDir: strin
     return undefined
   }
   const shown = displayPath(file, projectDir)
-  return { config: parse(await readFile(file, 'utf8'), shown), path: shown, readFrom: 'working tree' }
+  return { config: await parse(await readFile(file, 'utf8'), shown), path: shown, readFrom: 'working tree' }
 }
 
-function parse(text: string, label: string) {
+/** The validator (ajv, the schema) and the rule catalog (every rule) are imported only when a file is there to check. */
+async function parse(text: string, label: string) {
+  const [{ parseConfig }, { ruleCatalog }] = await Promise.all([import('./config.ts'), import('../report/rule-catalog.ts')])
   return parseConfig(text, label, new Set(ruleCatalog().map((r) => r.id)))
 }
 

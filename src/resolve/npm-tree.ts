@@ -1,4 +1,4 @@
-import Arborist, { type Node, type Tree } from '@npmcli/arborist'
+import type { Node, Tree } from '@npmcli/arborist'
 import type { PackageRef, PackageSource } from '../types.ts'
 
 export type TreeMode = 'virtual' | 'actual' | 'ideal'
@@ -14,6 +14,9 @@ export interface TreeOptions {
  * or by resolving `package.json` against the registry (`ideal`). Never reifies, never runs scripts.
  */
 export async function loadTree(dir: string, mode: TreeMode, options: TreeOptions): Promise<Tree> {
+  // arborist (and pacote under it) is imported here, not with this module: the readers of other
+  // lockfiles share this module's helpers and need none of it.
+  const { default: Arborist } = await import('@npmcli/arborist')
   const arborist = new Arborist({
     ...options.npmOptions,
     path: dir,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import npa from 'npm-package-arg'
 import type { PackageRef, TargetKind } from '../types.ts'
-import { isOtherLockfile, OTHER_LOCKFILE_NAMES, readLockfileAt } from './lockfiles/index.ts'
+import { isOtherLockfile, OTHER_LOCKFILE_NAMES } from './lockfiles/names.ts'
 import { npmLockfileLines } from './npm-lockfile-lines.ts'
 import { loadTree, packagesOfTree, type TreeMode } from './npm-tree.ts'
 import { UsageError } from './usage-error.ts'
@@ -49,6 +49,20 @@ export async function resolveTarget(target: string, options: ResolveOptions): Pr
   }
   if (looksLikePath(target)) throw new UsageError(`${target}: no such file or directory`)
   return resolveRegistrySpec(target, options)
+}
+
+/**
+ * The project root that a directory or package.json target lists first (its own files), known
+ * before anything is resolved; undefined for other targets.
+ */
+export function projectRootRef(target: string): PackageRef | undefined {
+  const path = resolve(target)
+  try {
+    if (statSync(path).isDirectory()) return rootRef(path)
+  } catch {
+    return undefined
+  }
+  return basename(path) === 'package.json' ? rootRef(dirname(path)) : undefined
 }
 
 function looksLikePath(target: string): boolean {
@@ -116,6 +130,8 @@ async function resolveLockfile(lockfile: string, options: ResolveOptions): Promi
 
 /** A `yarn.lock`, `pnpm-lock.yaml` or `bun.lock`, read by Tarsier's own readers (src/resolve/lockfiles). */
 async function resolveOtherLockfile(lockfile: string, options: ResolveOptions): Promise<ResolvedTarget> {
+  // The YAML and yarn parsers are loaded only for these formats.
+  const { readLockfileAt } = await import('./lockfiles/index.ts')
   const { packages, warnings } = await readLockfileAt(lockfile)
   return { kind: 'lockfile', target: lockfile, projectDir: dirname(lockfile), packages: selected(packages, options), warnings }
 }

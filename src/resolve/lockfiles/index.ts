@@ -7,27 +7,21 @@ import { UsageError } from '../usage-error.ts'
 import { readBunLock } from './bun.ts'
 import { packagesOfGraph, recordOf, type LockGraph } from './graph.ts'
 import type { Manifest, Manifests } from './manifest.ts'
+import { OTHER_LOCKFILE_NAMES, type OtherLockfileName } from './names.ts'
 import { readPnpmLock } from './pnpm.ts'
 import { readYarnLock } from './yarn.ts'
 
 export type { Manifest, Manifests } from './manifest.ts'
+export { isOtherLockfile, OTHER_LOCKFILE_NAMES } from './names.ts'
 
-const READERS: Record<string, (text: string, manifests: Manifests) => LockGraph> = {
+const READERS: Record<OtherLockfileName, (text: string, manifests: Manifests) => LockGraph> = {
   'yarn.lock': readYarnLock,
   'pnpm-lock.yaml': readPnpmLock,
   'bun.lock': readBunLock,
 }
 
-/** Lockfile names read here (npm's own are read by arborist), in the order a project directory is searched. */
-export const OTHER_LOCKFILE_NAMES = Object.keys(READERS)
-
 const MAX_LOCKFILE_BYTES = 256 * 1024 * 1024
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024
-
-export function isOtherLockfile(fileName: string): boolean {
-  const name = basename(fileName)
-  return Object.hasOwn(READERS, name) || name === 'bun.lockb'
-}
 
 export interface LockfileReadOptions {
   /** `package.json` of the root project: says which of yarn's direct dependencies are dev or optional. */
@@ -64,7 +58,7 @@ export async function readLockfilePackages(fileName: string, text: string, optio
 export async function readLockfile(fileName: string, text: string, options: LockfileReadOptions = {}): Promise<LockfilePackages> {
   const name = basename(fileName)
   if (name === 'bun.lockb') throw new UsageError(`${fileName}: the binary bun.lockb cannot be read; run \`bun install --save-text-lockfile\` to write bun.lock`)
-  const reader = Object.hasOwn(READERS, name) ? READERS[name] : undefined
+  const reader = Object.hasOwn(READERS, name) ? READERS[name as OtherLockfileName] : undefined
   if (!reader) throw new UsageError(`${fileName}: not a lockfile name Tarsier reads (${[...OTHER_LOCKFILE_NAMES, 'package-lock.json', 'npm-shrinkwrap.json'].join(', ')})`)
   const manifests = new Map(options.manifests ?? [])
   if (options.manifest && !manifests.has('')) manifests.set('', options.manifest)
