@@ -10,6 +10,7 @@ import type { AnalysisPool, Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
+import { largestCachedFirst } from './fetch/cached-sizes.ts'
 import type { FetchOptions } from './fetch/fetch-package.ts'
 import type { PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
@@ -110,17 +111,21 @@ async function scanWith(analysis: Analysis, refs: readonly PackageRef[], options
   const results = options.resultCache === false || options.rules ? undefined : new ResultCache(options.cacheDir ?? defaultCacheDir())
   const fetchOptions = fetchOptionsOf(options, options.projectDir)
   let done = 0
-  return Promise.all(
-    refs.map((ref) =>
+  const order = await largestCachedFirst(refs, fetchOptions.cacheDir)
+  const scanned = new Array<PackageResult>(refs.length)
+  await Promise.all(
+    order.map((index) =>
       limit(async () => {
+        const ref = refs[index]!
         const started = early && ref.source === early.ref.source && isDeepStrictEqual(ref, early.ref) ? early.result : undefined
         const result = await (started ?? scanPackage(ref, analysis.analyze, fetchOptions, results))
         done++
         options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
-        return result
+        scanned[index] = result
       }),
     ),
   )
+  return scanned
 }
 
 function fetchOptionsOf(options: ScanRefsOptions, projectDir: string | undefined): FetchOptions {
