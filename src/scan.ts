@@ -14,9 +14,10 @@ import { largestCachedFirst } from './fetch/cached-sizes.ts'
 import type { FetchOptions } from './fetch/fetch-package.ts'
 import type { PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
-import { loadRegistryConfig, networkSettings, registryOf, type NetworkSettings, type RegistryConfig } from './fetch/npm-config.ts'
+import type { TarballContents } from './fetch/tarball-reader.ts'
+import { authFailureReason, loadRegistryConfig, networkSettings, pacoteNetworkOptions, registryOf, type NetworkSettings, type RegistryConfig } from './fetch/npm-config.ts'
 import { projectRootRef, resolveTarget, type ResolvedTarget } from './resolve/resolve-target.ts'
-import { ResultCache } from './result-cache.ts'
+import { isReusable, ResultCache } from './result-cache.ts'
 import { TOOL_VERSION } from './version.ts'
 import { SEVERITIES, type Finding, type PackageRef, type PackageResult, type Rule, type ScanReport, type Severity } from './types.ts'
 
@@ -59,14 +60,15 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now()
   options.onProgress?.({ phase: 'resolve' })
   const analysis = analysisOf(options)
+  const results = resultCacheOf(options)
   try {
-    // A project's own files need no resolution: their analysis starts now, so that its worker
-    // thread loads the rules while arborist loads and reads the lockfile.
+    // A project's own files need no resolution: their scan starts now, so that its worker
+    // thread (when their result is not cached) loads the rules while arborist loads and reads the lockfile.
     const root = projectRootRef(options.target)
-    const early = root && { ref: root, result: scanPackage(root, analysis.analyze, fetchOptionsOf(options, root.directory), undefined) }
+    const early = root && { ref: root, result: scanPackage(root, analysis.analyze, fetchOptionsOf(options, root.directory), results) }
     const resolved = await resolveScanTarget(options.target, options)
     const loaded = options.config ? await configForScan(options.target, options.config.explicit) : undefined
-    const packages = await scanWith(analysis, resolved.packages, { ...options, ...(resolved.projectDir && { projectDir: resolved.projectDir }) }, early)
+    const packages = await scanWith(analysis, resolved.packages, { ...options, ...(resolved.projectDir && { projectDir: resolved.projectDir }) }, results, early)
     judgeTree(packages, resolved, options)
     const applied = loaded ? applyConfig(packages, loaded, { scope: 'scan' }) : undefined
     const report = buildReport(resolved.target, resolved.kind, [...resolved.warnings, ...(applied?.warnings ?? [])], packages, started)
@@ -81,10 +83,9 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
 export async function resolveScanTarget(target: string, options: Omit<ScanOptions, 'target'>): Promise<ResolvedTarget> {
   const cacheDir = options.cacheDir ?? defaultCacheDir()
   const registryConfig = registryConfigFor(undefined, options.registry)
-  const { authFailureReason, pacoteNetworkOptions } = await import('./fetch/fetch-package.ts')
   const npmOptions = { ...registryConfig, ...pacoteNetworkOptions(networkSettings(registryConfig, options.network)), cache: join(cacheDir, '_cacache') }
   return resolveTarget(target, { npmOptions, omit: options.omit ?? new Set(), rootOnly: options.rootOnly ?? false }).catch((error: unknown) => {
-    throw explainResolveError(error, registryConfig, authFailureReason)
+    throw explainResolveError(error, registryConfig)
   })
 }
 
@@ -99,32 +100,53 @@ export function judgeTree(packages: PackageResult[], resolved: Pick<ResolvedTarg
 export async function scanRefs(refs: readonly PackageRef[], options: ScanRefsOptions = {}): Promise<PackageResult[]> {
   const analysis = analysisOf(options)
   try {
-    return await scanWith(analysis, refs, options)
+    return await scanWith(analysis, refs, options, resultCacheOf(options))
   } finally {
     await analysis.close()
   }
 }
 
+/** Analysis results are reused unless turned off, or unless the caller brings its own rules. */
+function resultCacheOf(options: ScanRefsOptions): ResultCache | undefined {
+  return options.resultCache === false || options.rules ? undefined : new ResultCache(options.cacheDir ?? defaultCacheDir())
+}
+
 /** scanRefs with the given analysis; `early` is a package of `refs` whose scan has already started. */
-async function scanWith(analysis: Analysis, refs: readonly PackageRef[], options: ScanRefsOptions, early?: { ref: PackageRef; result: Promise<PackageResult> }): Promise<PackageResult[]> {
+async function scanWith(
+  analysis: Analysis,
+  refs: readonly PackageRef[],
+  options: ScanRefsOptions,
+  results: ResultCache | undefined,
+  early?: { ref: PackageRef; result: Promise<PackageResult> },
+): Promise<PackageResult[]> {
   const limit = pLimit(options.concurrency ?? 8)
-  const results = options.resultCache === false || options.rules ? undefined : new ResultCache(options.cacheDir ?? defaultCacheDir())
   const fetchOptions = fetchOptionsOf(options, options.projectDir)
   let done = 0
-  const order = await largestCachedFirst(refs, fetchOptions.cacheDir)
   const scanned = new Array<PackageResult>(refs.length)
+  const finish = (index: number, result: PackageResult) => {
+    done++
+    options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
+    scanned[index] = result
+  }
+  const cached = results ? await results.getAll(refs) : []
+  const pending: number[] = []
+  refs.forEach((ref, index) => {
+    const outcome = cached[index]
+    if (outcome) finish(index, scannedResult(baseOf(ref), outcome))
+    else pending.push(index)
+  })
+  const order = await largestCachedFirst(pending.map((index) => refs[index]!), fetchOptions.cacheDir)
   await Promise.all(
-    order.map((index) =>
+    order.map((position) =>
       limit(async () => {
+        const index = pending[position]!
         const ref = refs[index]!
         const started = early && ref.source === early.ref.source && isDeepStrictEqual(ref, early.ref) ? early.result : undefined
-        const result = await (started ?? scanPackage(ref, analysis.analyze, fetchOptions, results))
-        done++
-        options.onProgress?.({ phase: 'scan', done, total: refs.length, current: `${result.name}${result.version ? `@${result.version}` : ''}` })
-        scanned[index] = result
+        finish(index, await (started ?? scanPackage(ref, analysis.analyze, fetchOptions, results)))
       }),
     ),
   )
+  await results?.saveTree()
   return scanned
 }
 
@@ -141,7 +163,7 @@ function fetchOptionsOf(options: ScanRefsOptions, projectDir: string | undefined
 }
 
 /** A registry that refuses the resolution: say which registry and which `.npmrc` key to set. */
-function explainResolveError(error: unknown, config: RegistryConfig, authFailureReason: typeof import('./fetch/fetch-package.ts').authFailureReason): unknown {
+function explainResolveError(error: unknown, config: RegistryConfig): unknown {
   const e = error as Error & { code?: string; statusCode?: number; pkgid?: string; uri?: string }
   if (e?.code !== 'E401' && e?.code !== 'E403') return error
   const at = e.pkgid ? e.pkgid.lastIndexOf('@') : -1
@@ -157,8 +179,8 @@ function registryConfigFor(projectDir: string | undefined, registry: string | un
   return config
 }
 
-async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<PackageResult> {
-  const base = {
+function baseOf(ref: PackageRef): Omit<PackageResult, 'status' | 'verdict' | 'findings' | 'stats'> {
+  return {
     name: ref.name,
     version: ref.version,
     location: ref.location,
@@ -170,12 +192,18 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
     ...(ref.lockfileLine !== undefined && { lockfileLine: ref.lockfileLine }),
     ...(ref.path && { path: ref.path }),
   }
-  const cached = await results?.get(ref)
-  if (cached) return scannedResult(base, cached)
+}
+
+/** fetch → analyze for one package whose result was not found in the result cache by getAll. */
+async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<PackageResult> {
+  const base = baseOf(ref)
   const { fetchPackage } = await import('./fetch/fetch-package.ts')
   const outcome = await fetchPackage(ref, fetchOptions)
   // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
-  const source: PackageSourceData = outcome.ok ? outcome.source : { kind: 'none', fetchFailure: outcome }
+  let source: PackageSourceData = outcome.ok ? outcome.source : { kind: 'none', fetchFailure: outcome }
+  const projectFiles = results && ref.source === 'root' && source.kind === 'directory' ? await readProjectFiles(ref, source, fetchOptions.limits, results) : undefined
+  if (projectFiles?.cached) return scannedResult(base, projectFiles.cached)
+  if (projectFiles) source = projectFiles.source
   let analysis: AnalysisOutcome
   try {
     analysis = await analyzer(ref, source, fetchOptions.limits)
@@ -192,9 +220,42 @@ async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: Fe
       stats: { files: 0, jsFiles: 0, bytes: 0 },
     }
   }
-  // A verification failure belongs to this download, not to the tarball: such results are not reused.
-  if (!analysis.budgetLimited && analysis.errors.length === 0 && !(outcome.source.kind === 'tarball-bytes' && outcome.source.fetchFailure)) await results?.put(ref, analysis)
+  if (isReusable(analysis)) {
+    if (projectFiles) await results?.putRoot(projectFiles.key, analysis)
+    // A verification failure belongs to this download, not to the tarball: such results are not reused.
+    else if (!(outcome.source.kind === 'tarball-bytes' && outcome.source.fetchFailure)) await results?.put(ref, analysis)
+  }
   return scannedResult(base, analysis)
+}
+
+/** Above this many bytes read, the project's own files are left to the worker to read, and their result is not cached. */
+const PROJECT_FILES_CACHED_MAX_BYTES = 64 * 1024 * 1024
+
+/**
+ * The project's own files, read in this thread: the hash of what was read finds the result of the
+ * same files under the same rules (any changed byte is a miss), and on a miss the analysis is
+ * given the very files hashed, not a second read of the directory.
+ */
+async function readProjectFiles(
+  ref: PackageRef,
+  source: Extract<PackageSourceData, { kind: 'directory' }>,
+  limits: ReadLimits | undefined,
+  results: ResultCache,
+): Promise<{ key: string; source: PackageSourceData; cached?: AnalysisOutcome } | undefined> {
+  const { readDirectory } = await import('./fetch/directory-reader.ts')
+  let contents: TarballContents
+  try {
+    contents = await readDirectory(source.path, limits, { gitHooks: source.gitHooks ?? false })
+  } catch {
+    // A file gone between listing and reading, say: the worker reads the directory and reports it.
+    return undefined
+  }
+  let kept = 0
+  for (const file of contents.files.values()) kept += file.content?.byteLength ?? 0
+  if (kept > PROJECT_FILES_CACHED_MAX_BYTES) return undefined
+  const key = ResultCache.rootKeyOf(ref, contents, limits)
+  const cached = await results.getRoot(key)
+  return { key, source: { kind: 'read', contents }, ...(cached && { cached }) }
 }
 
 function scannedResult(base: Omit<PackageResult, 'status' | 'verdict' | 'findings' | 'stats'>, analysis: AnalysisOutcome): PackageResult {

@@ -105,7 +105,7 @@ function addScanOptions(command: Command): Command {
     .option('--fetch-retries <n>', 'retries of a failed registry download, with backoff (default: fetch-retries of .npmrc, else 2)', parseNonNegativeInt)
     .option('--fetch-timeout <ms>', 'a registry request idle this long fails (default: fetch-timeout of .npmrc, else 60000)', parseMilliseconds)
     .option('--all', 'show low and info findings in the table too', false)
-    .option('--no-result-cache', 'analyse every package again, even if the same rules already analysed the same tarball')
+    .option('--no-result-cache', "analyse every package and the project's own files again, even if the same rules already analysed the same bytes")
     .option('--no-progress', 'no progress line on stderr')
     .option('--no-color', 'no colours in the table')
 }

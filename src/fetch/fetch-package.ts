@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream'
 import { join } from 'node:path'
-import pacote from 'pacote'
 import type { FetchFailure, PackageRef } from '../types.ts'
 import type { PackageSourceData } from './package-source.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
-import { authTokenKey, DEFAULT_NETWORK, redactUrl, registryOf, type NetworkSettings, type RegistryConfig } from './npm-config.ts'
+import { authFailureReason, DEFAULT_NETWORK, pacoteNetworkOptions, registryOf, type NetworkSettings, type RegistryConfig } from './npm-config.ts'
 import { registryTarballUrl } from './registry-tarball-url.ts'
 
 export interface FetchOptions {
@@ -47,14 +46,6 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef, builtU
     ...(ref.integrity && { integrity: ref.integrity }),
     ...(ref.resolved && ref.source === 'registry' && { resolved: ref.resolved }),
     ...(builtUrl && { resolved: builtUrl }),
-  }
-}
-
-/** Retry and timeout settings in the form npm-registry-fetch reads them (arborist passes them on too). */
-export function pacoteNetworkOptions(network: NetworkSettings): Record<string, unknown> {
-  return {
-    retry: { retries: network.retries, factor: network.retryFactor, minTimeout: network.retryMinTimeoutMs, maxTimeout: network.retryMaxTimeoutMs },
-    timeout: network.timeoutMs,
   }
 }
 
@@ -122,6 +113,8 @@ async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: R
  * call is a download.
  */
 async function streamTarball(spec: string, pacoteOptions: Record<string, unknown>, readsCacheFirst: boolean, limits: ReadLimits, download: Download): Promise<Uint8Array> {
+  // pacote (and the HTTP, TUF and sigstore stack under it) is loaded on the first download, not with this module.
+  const { default: pacote } = await import('pacote')
   let call = 0
   return pacote.tarball.stream(
     spec,
@@ -222,12 +215,4 @@ function describeFetchError(error: unknown, ref: PackageRef, config: RegistryCon
 
 function isTimeout(e: { code?: string; type?: string }): boolean {
   return ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EIDLETIMEOUT', 'ECONNECTIONTIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT'].includes(e.code ?? '') || e.type === 'request-timeout' || e.type === 'body-timeout'
-}
-
-/** Names the registry and the exact `.npmrc` key to set, and says whether a token was sent. */
-export function authFailureReason(registry: string, what: string, config: RegistryConfig, status: number): string {
-  const key = authTokenKey(registry)
-  const configured = config[key] !== undefined || config[key.replace(/_authToken$/, '_auth')] !== undefined
-  const advice = configured ? `the token configured as ${key} was refused; renew it in your .npmrc` : `it needs credentials: set ${key}=<token> in ~/.npmrc (or the project's .npmrc)`
-  return `the registry ${redactUrl(registry)} refused ${what} (HTTP ${status}): ${advice}`
 }

@@ -101,6 +101,14 @@ export function networkSettings(config: RegistryConfig, overrides: Partial<Netwo
   }
 }
 
+/** Retry and timeout settings in the form npm-registry-fetch reads them (pacote and arborist pass them on). */
+export function pacoteNetworkOptions(network: NetworkSettings): Record<string, unknown> {
+  return {
+    retry: { retries: network.retries, factor: network.retryFactor, minTimeout: network.retryMinTimeoutMs, maxTimeout: network.retryMaxTimeoutMs },
+    timeout: network.timeoutMs,
+  }
+}
+
 /** The registry a package name is fetched from: its scope's registry, else the default one. */
 export function registryOf(name: string, config: RegistryConfig): string {
   const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined
@@ -119,6 +127,14 @@ export function authTokenKey(registry: string): string {
   } catch {
     return `${registry}:_authToken`
   }
+}
+
+/** Names the registry and the exact `.npmrc` key to set, and says whether a token was sent. */
+export function authFailureReason(registry: string, what: string, config: RegistryConfig, status: number): string {
+  const key = authTokenKey(registry)
+  const configured = config[key] !== undefined || config[key.replace(/_authToken$/, '_auth')] !== undefined
+  const advice = configured ? `the token configured as ${key} was refused; renew it in your .npmrc` : `it needs credentials: set ${key}=<token> in ~/.npmrc (or the project's .npmrc)`
+  return `the registry ${redactUrl(registry)} refused ${what} (HTTP ${status}): ${advice}`
 }
 
 /** `host[:port]` of a URL, lower-cased; undefined when it is not a URL. */

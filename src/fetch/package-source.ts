@@ -11,6 +11,8 @@ export type PackageSourceData =
   | { kind: 'tarball-bytes'; bytes: Uint8Array; fetchFailure?: FetchFailure }
   | { kind: 'tarball-file'; path: string }
   | { kind: 'directory'; path: string; gitHooks?: boolean }
+  /** Files already read (the project's own, read once to look up its cached result). */
+  | { kind: 'read'; contents: TarballContents }
   | { kind: 'none'; fetchFailure: FetchFailure }
 
 /** Reads a package's files into memory from its source; undefined when there is nothing to read. */
@@ -22,7 +24,18 @@ export async function readPackageSource(source: PackageSourceData, limits?: Read
       return readTarball(createReadStream(source.path), limits)
     case 'directory':
       return readDirectory(source.path, limits, { gitHooks: source.gitHooks ?? false })
+    case 'read':
+      return withBufferContents(source.contents)
     case 'none':
       return undefined
   }
+}
+
+/** Contents sent to a worker thread arrive with each Buffer cloned as a plain Uint8Array. */
+function withBufferContents(contents: TarballContents): TarballContents {
+  for (const file of contents.files.values()) {
+    const content = file.content
+    if (content && !Buffer.isBuffer(content)) file.content = Buffer.from((content as Uint8Array).buffer, (content as Uint8Array).byteOffset, (content as Uint8Array).byteLength)
+  }
+  return contents
 }
