@@ -10,7 +10,6 @@ import type { AnalysisPool, Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
-import { largestCachedFirst } from './fetch/cached-sizes.ts'
 import type { FetchOptions } from './fetch/fetch-package.ts'
 import type { PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
@@ -135,11 +134,9 @@ async function scanWith(
     if (outcome) finish(index, scannedResult(baseOf(ref), outcome))
     else pending.push(index)
   })
-  const order = await largestCachedFirst(pending.map((index) => refs[index]!), fetchOptions.cacheDir)
   await Promise.all(
-    order.map((position) =>
+    pending.map((index) =>
       limit(async () => {
-        const index = pending[position]!
         const ref = refs[index]!
         const started = early && ref.source === early.ref.source && isDeepStrictEqual(ref, early.ref) ? early.result : undefined
         finish(index, await (started ?? scanPackage(ref, analysis.analyze, fetchOptions, results)))
