@@ -1,5 +1,5 @@
 // `npm run bench`: wall time and peak memory of the real CLI on bench/<tree> — cold, warm,
-// unchanged rescan, an emulated PR diff of 10 packages — beside NodeSecure's scanner on the same
+// unchanged rescan, a PR diff of 10 packages (`tarsier diff`) — beside NodeSecure's scanner on the same
 // lockfile, against the targets of issue 9. Prints a Markdown table and writes BENCHMARKS.md.
 // Every scan runs as a subprocess so its peak RSS can be measured (scripts/bench/measure.ts).
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { machineInfo } from './bench/machine.ts'
 import { loadAverage, runMeasured } from './bench/measure.ts'
 import type { NodeSecureSummary } from './bench/nodesecure-summary.ts'
-import { TREES, writeDiffProject, type DiffPackage, type TreeName } from './bench/projects.ts'
+import { TREES, writeDiffBase, type DiffPackage, type TreeName } from './bench/projects.ts'
 import { snapshotCli } from './bench/snapshot.ts'
 import { benchmarksMarkdown, gb, NOTES_MARKER, resultsTable, seconds, targetsTable, nodesecureTable, type BenchRun, type ModeId, type ModeResult, type RunFigures } from './bench/report.ts'
 
@@ -29,8 +29,8 @@ const LABELS: Record<ModeId, string> = {
   cold: 'cold (empty cache)',
   warm: 'warm (tarballs cached)',
   rescan: 'unchanged rescan',
-  diff: `PR diff, ${DIFF_PACKAGES} packages (emulated, warm)`,
-  'diff-cold': `PR diff, ${DIFF_PACKAGES} packages (emulated, cold)`,
+  diff: `PR diff, ${DIFF_PACKAGES} packages (tarsier diff, warm)`,
+  'diff-cold': `PR diff, ${DIFF_PACKAGES} packages (tarsier diff, cold)`,
   'nodesecure-cold': 'cold (empty ~/.npm)',
   'nodesecure-warm': 'warm (~/.npm primed)',
 }
@@ -147,9 +147,10 @@ async function main(argv: string[]): Promise<number> {
     for (const entry of await readdir(cacheDir).catch(() => [] as string[])) if (entry !== TARBALL_CACHE) resultCacheEntries.add(entry)
   }
 
-  const tarsier = async (target: string, cacheDir: string): Promise<RunFigures> => {
+  /** `tarsier scan <target>`, or with `command` another command and its own arguments (`diff --base-lockfile …`). */
+  const tarsier = async (target: string, cacheDir: string, command: readonly string[] = ['scan']): Promise<RunFigures> => {
     const reportFile = join(work, `report-${++counter}.json`)
-    const args = [cli, 'scan', target, '--cache', cacheDir, '--format', 'json', '--output', reportFile, '--no-progress', ...(flags.concurrency ? ['--concurrency', String(flags.concurrency)] : [])]
+    const args = [cli, ...command, target, '--cache', cacheDir, '--format', 'json', '--output', reportFile, '--no-progress', ...(flags.concurrency ? ['--concurrency', String(flags.concurrency)] : [])]
     const measured = await runMeasured(process.execPath, args, { cwd: cliCwd })
     const report = await readFile(reportFile, 'utf8').then((t) => JSON.parse(t) as TarsierReport, () => undefined)
     await rm(reportFile, { force: true })
@@ -297,15 +298,15 @@ async function main(argv: string[]): Promise<number> {
     await alternate(...when('rescan', { tool: 'Tarsier', runOnce: () => tarsier(lockfile, warmCache!) }))
 
     if (wanted('diff') || wanted('diff-cold')) {
-      const project = await freshDir('pr-diff')
-      diffPackages = await writeDiffProject(treeDir, project, DIFF_PACKAGES)
-      const diffLock = join(project, 'package-lock.json')
+      const base = await freshDir('pr-base')
+      diffPackages = await writeDiffBase(treeDir, base, DIFF_PACKAGES)
+      const diff = ['diff', '--base-lockfile', join(base, 'package-lock.json')]
       await alternate(
         ...when('diff', {
           tool: 'Tarsier',
           runOnce: async () => {
             await pruneToTarballs(warmCache!)
-            return tarsier(diffLock, warmCache!)
+            return tarsier(lockfile, warmCache!, diff)
           },
         }),
       )
@@ -314,7 +315,7 @@ async function main(argv: string[]): Promise<number> {
           tool: 'Tarsier',
           runOnce: async () => {
             const cache = await freshDir('cache')
-            const figures = await tarsier(diffLock, cache)
+            const figures = await tarsier(lockfile, cache, diff)
             await rm(cache, { recursive: true, force: true })
             return figures
           },
