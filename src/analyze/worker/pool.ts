@@ -39,8 +39,10 @@ const WATCH_INTERVAL_MS = 200
 /**
  * Runs package analyses in worker threads, so that parsing and rules use every core and one
  * hostile file can neither stall nor crash the scan: each file has a time budget and each worker a
- * memory limit; the file in flight when either runs out is analysed again with less (first
- * lexical rules only, then not at all), and the reason becomes an `unparsed-file` finding.
+ * memory limit. A package that runs a worker out of memory is analysed again by a worker with
+ * more (`retryMemoryMb`); when that, or the time budget, runs out too, the file in flight is
+ * analysed again with less (first lexical rules only, then not at all), and the reason becomes an
+ * `unparsed-file` finding.
  */
 export class AnalysisPool {
   readonly #pool: Piscina
