@@ -524,6 +524,7 @@ const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const INVISIBLE_RUN = /[\uFE00-\uFE0F\u200B-\u200D\u2060-\u2064\u{E0100}-\u{E01EF}\u{E0000}-\u{E007F}]{16}/u
 const ASSET_DIR = /(?:^|[/\\])(?:assets?|images?|img|icons?|flags|fonts|media)(?:[/\\]|$)/i
 const MAX_DEPTH = 60
+const NO_FNS: readonly FnNode[] = Object.freeze([])
 /** Files with more calls than this are analysed with a bounded fixpoint. */
 const HUGE_CALLS = 30_000
 /** Context-sensitive helper evaluations per file; past this, helpers' results are merged. */
@@ -704,6 +705,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   const globals = new Map<string, Sym>()
   const calls: CallNode[] = []
   const tryStatements: t.TryStatement[] = []
+  /** The calls inside each recorded try block: a run of `calls` (the walk is depth-first), from the block's entry to its exit. */
+  const tryBlockCalls = new Map<t.BlockStatement, { from: number; to: number }>()
   const returns = new Map<FnNode, t.Node[]>()
   const edges: Array<() => void> = []
   const fnParamsScope = new Map<FnNode, Scope>()
@@ -827,7 +830,10 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
           break
         }
         case 'TryStatement':
-          if (node.handler?.param && tryStatements.length < 500) tryStatements.push(node)
+          if (node.handler?.param && tryStatements.length < 500) {
+            tryStatements.push(node)
+            tryBlockCalls.set(node.block, { from: calls.length, to: calls.length })
+          }
           break
         case 'ReturnStatement': {
           const fn = fnStack[fnStack.length - 1]
@@ -859,6 +865,10 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         fnStack.pop()
       } else if (BLOCK_SCOPE_TYPES.has(node.type)) {
         stack.pop()
+        if (node.type === 'BlockStatement' && tryBlockCalls.size > 0) {
+          const run = tryBlockCalls.get(node)
+          if (run) run.to = calls.length
+        }
       }
     },
   })
@@ -994,15 +1004,15 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     return params.flatMap((p) => patternIds(p)).map((id) => scope.vars.get(id.name)!).filter(Boolean)
   }
   /** Functions an argument or callee denotes: a function expression, or a name bound to functions. */
-  const fnsOf = (node: t.Node | null | undefined): FnNode[] => {
-    if (!node) return []
+  const fnsOf = (node: t.Node | null | undefined): readonly FnNode[] => {
+    if (!node) return NO_FNS
     if (isFn(node)) return [node]
     if (node.type === 'Identifier') {
       const sym = resolve(node)
       readBy(sym)
-      return [...sym.fns]
+      return sym.fns.size === 0 ? NO_FNS : [...sym.fns]
     }
-    return []
+    return NO_FNS
   }
 
   // ---- describing static text (paths, URLs, commands)
@@ -1143,6 +1153,9 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   let memo = new Map<t.Node, number>()
   const taintOf = (node: t.Node | null | undefined, depth = 0): number => {
     if (!node) return 0
+    // Names and strings are leaves (no cycle to guard, nothing to share) and most of what an edge
+    // reads: the memo's two writes and a read per node cost more than evaluating them again.
+    if (node.type === 'Identifier' || node.type === 'StringLiteral') return depth > MAX_DEPTH ? 0 : taintUncached(node, depth + 1)
     const cached = memo.get(node)
     if (cached !== undefined) return cached
     if (depth > MAX_DEPTH) return 0
@@ -1644,7 +1657,8 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   // promise receive network data
   for (const statement of tryStatements) {
     const block = statement.block
-    const inBlock = calls.filter((c) => (c.start ?? -1) >= (block.start ?? 0) && (c.end ?? Infinity) <= (block.end ?? -1)).slice(0, 200)
+    const run = tryBlockCalls.get(block)!
+    const inBlock = calls.slice(run.from, Math.min(run.to, run.from + 200))
     const params = patternIds(statement.handler!.param!).map(resolve)
     if (inBlock.length === 0 || params.length === 0) continue
     edges.push(() => {
@@ -1874,7 +1888,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     const i = queue.pop()!
     inQueue[i] = 0
     currentEdge = i
-    memo.clear()
+    if (memo.size > 0) memo.clear()
     edges[i]!()
     if (lateEdges.length > 0) {
       // edges discovered while evaluating (promise resolvers): run them from now on like the others
