@@ -59,7 +59,11 @@ export default defineRule({
   create(context) {
     let covered: Array<[number, number]> = []
 
-    const inside = (node: t.Node) => node.start != null && covered.some(([s, e]) => node.start! >= s && node.end! <= e)
+    const inside = (node: t.Node) => {
+      if (node.start == null) return false
+      for (const [s, e] of covered) if (node.start >= s && node.end! <= e) return true
+      return false
+    }
 
     const emit = (ctx: RuleContext, node: t.Node, verdict: Verdict, how: string) => {
       const file = ctx.file!
@@ -80,7 +84,7 @@ export default defineRule({
     }
 
     const call = (node: t.CallExpression | t.NewExpression, ctx: RuleContext) => {
-      if (inside(node) || !hasEncodedArgument(node)) return
+      if (!hasEncodedArgument(node) || inside(node)) return
       const folded = ctx.foldString(node)
       if (!folded || !folded.decoded || folded.value.length < MIN_DECODED) return
       // A literal argument that is itself the answer (a plain URL passed to a helper) hides nothing.
@@ -125,13 +129,14 @@ export function looksEncoded(s: string): boolean {
 }
 
 /** Whether a call has an argument that could be encoded data: an encoded-looking string or an array of 8+ numbers. */
+/** Runs on every call of every file: plain loops, no closure per call. */
 function hasEncodedArgument(node: t.CallExpression | t.NewExpression): boolean {
-  return node.arguments.some(
-    (a) =>
-      (a.type === 'StringLiteral' && looksEncoded(a.value)) ||
-      (a.type === 'ArrayExpression' && a.elements.length >= 8 && a.elements.every((e) => e?.type === 'NumericLiteral')) ||
-      (a.type === 'SpreadElement' && a.argument.type === 'ArrayExpression' && a.argument.elements.length >= 8),
-  ) || (node.callee.type === 'MemberExpression' && node.callee.property.type === 'Identifier' && node.callee.property.name === 'fromCharCode' && node.arguments.length >= 8)
+  for (const a of node.arguments) {
+    if (a.type === 'StringLiteral' && looksEncoded(a.value)) return true
+    if (a.type === 'ArrayExpression' && a.elements.length >= 8 && a.elements.every((e) => e?.type === 'NumericLiteral')) return true
+    if (a.type === 'SpreadElement' && a.argument.type === 'ArrayExpression' && a.argument.elements.length >= 8) return true
+  }
+  return node.callee.type === 'MemberExpression' && node.callee.property.type === 'Identifier' && node.callee.property.name === 'fromCharCode' && node.arguments.length >= 8
 }
 
 /** Decodes a literal that is entirely base64, hex or a base64 `data:` URI, layer after layer; undefined for binaries. */

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import { defineRule, type Severity } from '../src/types.ts'
+import { walk } from '../src/analyze/walk.ts'
 
 /**
  * Cyrillic, Greek and Armenian letters that look like Latin ones (Unicode confusables), mapped to
@@ -40,7 +41,6 @@ export default defineRule({
     docs: 'rules/homoglyph-identifier.md',
   },
   create(context) {
-    let ascii = new Set<string>()
     let suspects = new Map<string, t.Identifier>()
     // A file written in ASCII alone, without `\u` escapes, has no look-alike letters to look for.
     let asciiFile = true
@@ -51,13 +51,13 @@ export default defineRule({
       Identifier(node) {
         if (asciiFile) return
         const name = node.name
-        if (/^[\x00-\x7f]*$/.test(name)) {
-          ascii.add(name)
-          return
-        }
+        if (ASCII.test(name)) return
         if (!suspects.has(name) && suspects.size < 100) suspects.set(name, node)
       },
-      'Program:exit'() {
+      'Program:exit'(program) {
+        if (suspects.size === 0) return
+        // The file's ASCII names, gathered only for the rare file with a suspect.
+        const ascii = asciiNames(program)
         for (const [name, node] of suspects) {
           const looksLike = skeleton(name)
           const imitates = looksLike !== name && /^[\x00-\x7f]+$/.test(looksLike) && (SENSITIVE.has(looksLike) || ascii.has(looksLike))
@@ -72,12 +72,23 @@ export default defineRule({
               : `The identifier "${name}" mixes Latin with Cyrillic letters that look Latin ("${looksLike}"): a name made to be misread.`,
           })
         }
-        ascii = new Set()
         suspects = new Map()
       },
     }
   },
 })
+
+const ASCII = /^[\x00-\x7f]*$/
+
+function asciiNames(program: t.Program): Set<string> {
+  const names = new Set<string>()
+  walk(program, {
+    enter(node) {
+      if (node.type === 'Identifier' && ASCII.test(node.name)) names.add(node.name)
+    },
+  })
+  return names
+}
 
 function describeScripts(name: string): string {
   const scripts = new Set<string>()

@@ -182,8 +182,8 @@ export interface FlowResult {
 interface Sym {
   name: string
   taint: number
-  /** Function values bound to the name (declarations, `const f = () => …`, functions passed as arguments). */
-  fns: Set<FnNode>
+  /** Function values bound to the name (declarations, `const f = () => …`, functions passed as arguments): add with `bindFn`. */
+  fns: ReadonlySet<FnNode>
   /** Initialisers and assigned values, for describing paths (only the single one is followed). */
   inits: t.Node[]
   global: boolean
@@ -214,8 +214,19 @@ interface ExportEntry {
 }
 
 
+/** Most names are bound to no function: they share this set until `bindFn` gives them their own. */
+const NO_BOUND_FNS: ReadonlySet<FnNode> = new Set()
+
+function bindFn(sym: Sym, fn: FnNode): void {
+  if (sym.fns === NO_BOUND_FNS) sym.fns = new Set([fn])
+  else (sym.fns as Set<FnNode>).add(fn)
+}
+
+const NO_VARS: ReadonlyMap<string, Sym> = new Map()
+
 class Scope {
-  readonly vars = new Map<string, Sym>()
+  /** The names declared in the scope (a shared empty map until the first: most blocks declare none). */
+  vars: ReadonlyMap<string, Sym> = NO_VARS
   readonly parent: Scope | undefined
   readonly isFunction: boolean
   /** The function this scope belongs to (undefined for the program). */
@@ -556,6 +567,7 @@ function isFn(node: t.Node | null | undefined): node is FnNode {
 }
 
 function patternIds(node: t.Node | null | undefined): t.Identifier[] {
+  if (node?.type === 'Identifier') return [node]
   const out: t.Identifier[] = []
   // A TypeScript constructor parameter property (`constructor(private key)`) declares its parameter.
   patternIdentifiers(node?.type === 'TSParameterProperty' ? node.parameter : node, (id) => out.push(id))
@@ -719,12 +731,13 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   const declare = (scope: Scope, id: t.Identifier, init?: t.Node) => {
     let sym = scope.vars.get(id.name)
     if (!sym) {
-      sym = { name: id.name, taint: 0, fns: new Set(), inits: [], global: false, owner: scope.fn }
-      scope.vars.set(id.name, sym)
+      sym = { name: id.name, taint: 0, fns: NO_BOUND_FNS, inits: [], global: false, owner: scope.fn }
+      if (scope.vars === NO_VARS) scope.vars = new Map()
+      ;(scope.vars as Map<string, Sym>).set(id.name, sym)
     }
     if (init) {
       sym.inits.push(init)
-      if (isFn(init)) sym.fns.add(init)
+      if (isFn(init)) bindFn(sym, init)
     }
     scopeOfId.set(id, scope)
     return sym
@@ -889,7 +902,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     }
     let sym = globals.get(id.name)
     if (!sym) {
-      sym = { name: id.name, taint: 0, fns: new Set(), inits: [], global: true }
+      sym = { name: id.name, taint: 0, fns: NO_BOUND_FNS, inits: [], global: true }
       globals.set(id.name, sym)
     }
     return sym
@@ -958,7 +971,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     const syms = ids.map(resolve)
     for (const sym of syms) {
       if (ids.length === 1 && !sym.inits.includes(value)) sym.inits.push(value)
-      if (isFn(value)) sym.fns.add(value)
+      if (isFn(value)) bindFn(sym, value)
     }
     edges.push(() => {
       const taint = taintOf(value)
@@ -994,14 +1007,23 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   }
   const addFn = (sym: Sym, fn: FnNode) => {
     if (sym.fns.has(fn)) return
-    sym.fns.add(fn)
+    bindFn(sym, fn)
     wake(sym)
   }
-  const paramSyms = (fn: FnNode, index?: number): Sym[] => {
-    const scope = fnParamsScope.get(fn)
-    if (!scope) return []
-    const params = index === undefined ? fn.params : fn.params.slice(index, index + 1)
-    return params.flatMap((p) => patternIds(p)).map((id) => scope.vars.get(id.name)!).filter(Boolean)
+  /** The symbols each parameter of a function declares, by position (fixed once the walk is done). */
+  const paramSymsByFn = new Map<FnNode, ReadonlyArray<readonly Sym[]>>()
+  const paramSymsOf = (fn: FnNode): ReadonlyArray<readonly Sym[]> => {
+    let bySlot = paramSymsByFn.get(fn)
+    if (!bySlot) {
+      const scope = fnParamsScope.get(fn)
+      bySlot = scope ? fn.params.map((p) => patternIds(p).map((id) => scope.vars.get(id.name)!).filter(Boolean)) : []
+      paramSymsByFn.set(fn, bySlot)
+    }
+    return bySlot
+  }
+  const paramSyms = (fn: FnNode, index?: number): readonly Sym[] => {
+    const bySlot = paramSymsOf(fn)
+    return index === undefined ? bySlot.flat() : (bySlot[index] ?? [])
   }
   /** Functions an argument or callee denotes: a function expression, or a name bound to functions. */
   const fnsOf = (node: t.Node | null | undefined): readonly FnNode[] => {
@@ -1262,7 +1284,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
   const retSym = (fn: FnNode): Sym => {
     let sym = retSyms.get(fn)
     if (!sym) {
-      sym = { name: '<return>', taint: 0, fns: new Set(), inits: [], global: false }
+      sym = { name: '<return>', taint: 0, fns: NO_BOUND_FNS, inits: [], global: false }
       retSyms.set(fn, sym)
     }
     return sym
@@ -1407,7 +1429,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
         if (resolver) {
           let sym = resolvedSyms.get(node)
           if (!sym) {
-            const pseudo: Sym = { name: '<resolved>', taint: 0, fns: new Set(), inits: [], global: false }
+            const pseudo: Sym = { name: '<resolved>', taint: 0, fns: NO_BOUND_FNS, inits: [], global: false }
             sym = pseudo
             resolvedSyms.set(node, pseudo)
             for (const call of callsBySym.get(resolver) ?? []) lateEdges.push(() => addTaint(pseudo, taintOf(call.arguments[0] as t.Node)))
@@ -1700,12 +1722,12 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
     if (args.length > 0 && (callee.type === 'Identifier' || isFn(callee))) edges.push(() => {
       const targets = fnsOf(callee)
       for (const fn of targets) {
-        const scope = fnParamsScope.get(fn)
-        if (!scope) continue
+        if (!fnParamsScope.has(fn)) continue
+        const symsBySlot = paramSymsOf(fn)
         fn.params.forEach((p, i) => {
           const arg = args[i]
           if (!arg) return
-          const syms = patternIds(p).map((id) => scope.vars.get(id.name)!).filter(Boolean)
+          const syms = symsBySlot[i]!
           const taint = arg.type === 'SpreadElement' ? taintOf(arg.argument) : taintOf(arg)
           for (const sym of syms) {
             addTaint(sym, taint)

@@ -173,21 +173,26 @@ const CREDENTIAL_FRAGMENTS: ReadonlyArray<[string, string]> = [
 const ASSET_EXTENSION = /\.(?:png|jpe?g|gif|bmp|ico|svg|webp|ttf|woff2?|otf|wav|mp3|mp4)$/i
 
 function normalize(text: string): string {
-  return text.replace(/\\+/g, '/')
+  return text.includes('\\') ? text.replace(/\\+/g, '/') : text
 }
+
+/** Characters that lower-casing changes: ASCII capitals, and anything beyond ASCII (the Kelvin sign lower-cases to `k`). */
+const CASED = /[A-Z\u0080-\uffff]/
 
 /** Sensitive targets a path (or path fragment) string names. Bounded: only the first 4 KB of a string is read. */
 export function classifyPath(raw: string): SensitiveTarget[] {
   if (raw.length < 3) return []
   const text = normalize(raw.length > 4096 ? raw.slice(0, 4096) : raw)
-  const lower = text.toLowerCase()
+  // Called on every string literal and concatenation of every analysed file: no copies when nothing changes.
+  const lower = CASED.test(text) ? text.toLowerCase() : text
   const out: SensitiveTarget[] = []
   for (const id of walletIdsIn(lower)) out.push({ kind: 'wallet', target: `${WALLET_EXTENSION_IDS.get(id)} extension` })
-  for (const [fragment, target] of WALLET_FRAGMENTS) if (lower.includes(fragment)) out.push({ kind: 'wallet', target })
-  for (const [name, target] of BROWSER_STORE_FILES) if (hasSegment(text, name)) out.push({ kind: 'browser-store', target })
-  for (const [fragment, target] of BROWSER_PROFILE_FRAGMENTS) if (lower.includes(fragment)) out.push({ kind: 'browser-profile', target })
-  for (const [fragment, target] of CREDENTIAL_FRAGMENTS) if (hasFragmentSegment(lower, fragment)) out.push({ kind: 'credential', target })
-  for (const [fragment, target] of APP_SESSION_FRAGMENTS) if (lower.includes(fragment)) out.push({ kind: 'browser-store', target })
+  // Indexed loops: destructuring `for … of` over these tables allocated iterators on every call.
+  for (let i = 0; i < WALLET_FRAGMENTS.length; i++) if (lower.includes(WALLET_FRAGMENTS[i]![0])) out.push({ kind: 'wallet', target: WALLET_FRAGMENTS[i]![1] })
+  for (let i = 0; i < BROWSER_STORE_FILES.length; i++) if (hasSegment(text, BROWSER_STORE_FILES[i]![0])) out.push({ kind: 'browser-store', target: BROWSER_STORE_FILES[i]![1] })
+  for (let i = 0; i < BROWSER_PROFILE_FRAGMENTS.length; i++) if (lower.includes(BROWSER_PROFILE_FRAGMENTS[i]![0])) out.push({ kind: 'browser-profile', target: BROWSER_PROFILE_FRAGMENTS[i]![1] })
+  for (let i = 0; i < CREDENTIAL_FRAGMENTS.length; i++) if (hasFragmentSegment(lower, CREDENTIAL_FRAGMENTS[i]![0])) out.push({ kind: 'credential', target: CREDENTIAL_FRAGMENTS[i]![1] })
+  for (let i = 0; i < APP_SESSION_FRAGMENTS.length; i++) if (lower.includes(APP_SESSION_FRAGMENTS[i]![0])) out.push({ kind: 'browser-store', target: APP_SESSION_FRAGMENTS[i]![1] })
   if (/(?:^|\/)\.env(?:\.[a-z]{1,20})?$/.test(lower)) out.push({ kind: 'credential', target: '.env file' })
   if (ASSET_EXTENSION.test(lower)) out.push({ kind: 'asset', target: 'image/font asset' })
   return out
@@ -197,7 +202,8 @@ export function classifyPath(raw: string): SensitiveTarget[] {
 export function walletIdsIn(lowerText: string): string[] {
   if (lowerText.length < 32) return []
   const out: string[] = []
-  for (const match of lowerText.matchAll(WALLET_ID_PATTERN)) {
+  WALLET_ID_PATTERN.lastIndex = 0
+  for (let match = WALLET_ID_PATTERN.exec(lowerText); match !== null; match = WALLET_ID_PATTERN.exec(lowerText)) {
     if (WALLET_EXTENSION_IDS.has(match[0])) out.push(match[0])
   }
   return out

@@ -100,6 +100,9 @@ const INTERPRETED = new Set([
 
 function plainValue(node: t.Node | null | undefined, bindings: BindingTable, depth: number, seen: Set<string>, trace: FoldTrace | undefined): StaticValue | undefined {
   if (!node || depth > MAX_DEPTH) return undefined
+  // Literals first, before the closures below are made: most folds end at one.
+  if (node.type === 'StringLiteral' || node.type === 'NumericLiteral' || node.type === 'BooleanLiteral') return node.value
+  if (node.type === 'NullLiteral') return null
   const fold = (n: t.Node | null | undefined) => plainValue(n, bindings, depth + 1, seen, trace)
   const computed = () => {
     if (trace) trace.computed = true
@@ -108,14 +111,6 @@ function plainValue(node: t.Node | null | undefined, bindings: BindingTable, dep
     if (trace) trace.computed = trace.decoded = true
   }
   switch (node.type) {
-    case 'StringLiteral':
-      return node.value
-    case 'NumericLiteral':
-      return node.value
-    case 'BooleanLiteral':
-      return node.value
-    case 'NullLiteral':
-      return null
     case 'ParenthesizedExpression':
     case 'TSAsExpression':
     case 'TSNonNullExpression':
