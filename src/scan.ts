@@ -10,7 +10,7 @@ import type { AnalysisPool, Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
-import type { FetchOptions } from './fetch/fetch-package.ts'
+import type { FetchOptions, FetchOutcome } from './fetch/fetch-package.ts'
 import type { PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
 import type { TarballContents } from './fetch/tarball-reader.ts'
@@ -194,16 +194,23 @@ function baseOf(ref: PackageRef): Omit<PackageResult, 'status' | 'verdict' | 'fi
 /** fetch → analyze for one package whose result was not found in the result cache by getAll. */
 async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<PackageResult> {
   const base = baseOf(ref)
-  const { fetchPackage } = await import('./fetch/fetch-package.ts')
-  const outcome = await fetchPackage(ref, fetchOptions)
+  const [{ fetchPackage }, { isUnreadableCachedTarball }] = await Promise.all([import('./fetch/fetch-package.ts'), import('./fetch/cached-tarball.ts')])
+  let outcome = await fetchPackage(ref, fetchOptions)
   // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
-  let source: PackageSourceData = outcome.ok ? outcome.source : { kind: 'none', fetchFailure: outcome }
+  const sourceOf = (fetched: FetchOutcome): PackageSourceData => (fetched.ok ? fetched.source : { kind: 'none', fetchFailure: fetched })
+  let source = sourceOf(outcome)
   const projectFiles = results && ref.source === 'root' && source.kind === 'directory' ? await readProjectFiles(ref, source, fetchOptions.limits, results) : undefined
   if (projectFiles?.cached) return scannedResult(base, projectFiles.cached)
   if (projectFiles) source = projectFiles.source
   let analysis: AnalysisOutcome
   try {
-    analysis = await analyzer(ref, source, fetchOptions.limits)
+    analysis = await analyzer(ref, source, fetchOptions.limits).catch(async (error: unknown) => {
+      if (!isUnreadableCachedTarball(error)) throw error
+      // The cache entry went missing or bad after it was found: fetched again through pacote,
+      // which replaces a corrupt entry, as if it had not been cached.
+      outcome = await fetchPackage(ref, { ...fetchOptions, fromCache: false })
+      return analyzer(ref, sourceOf(outcome), fetchOptions.limits)
+    })
   } catch (error) {
     return { ...base, status: 'failed', error: error instanceof Error ? error.message : String(error), verdict: 'clean', findings: [], stats: { files: 0, jsFiles: 0, bytes: 0 } }
   }

@@ -31,6 +31,7 @@ export const MAX_PARSE_BYTES = 16 * 1024 * 1024
 
 export interface PackageInput {
   ref: PackageRef
+  /** The `content` of each JavaScript source is dropped once that file's analysis is done (SourceTexts.release). */
   files: ReadonlyMap<string, PackageFile>
   /** Problems found while reading the tarball (links, traversal, limits). */
   anomalies?: TarballAnomaly[]
@@ -145,6 +146,7 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
   }
   // Dependencies first, so that the data flow of a file can use what its imports export (flow.ts).
   const ordered = dependencyOrder([...byPath.keys()], textOf, texts).map((path) => byPath.get(path)!)
+  const jsFiles = texts.size
 
   for (const { inlineCode: _, ...source } of ordered) {
     input.onFileStart?.(source.path)
@@ -193,11 +195,14 @@ export function analyzePackage(input: PackageInput, rules: readonly Rule[]): Pac
       listeners.forEach((l, i) => l['Program:exit'] && guarded(i, () => l['Program:exit']!(fileView.ast!.program, contexts[i]!)))
     }
     state = undefined
+    // Nothing reads a file's text after its turn: findings and the locations kept for
+    // `Package:exit` carry their snippets, and module summaries (flow.ts) keep no source text.
+    texts.release(source.path)
   }
 
   listeners.forEach((l, i) => l['Package:exit'] && guarded(i, () => l['Package:exit']!(contexts[i]!)))
 
-  return { findings, errors, jsFiles: texts.size, ...(manifest && { manifest }) }
+  return { findings, errors, jsFiles, ...(manifest && { manifest }) }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import { join } from 'node:path'
 import type { FetchFailure, PackageRef } from '../types.ts'
 import type { PackageSourceData } from './package-source.ts'
+import { hasCachedTarball } from './cached-tarball.ts'
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.ts'
 import { authFailureReason, DEFAULT_NETWORK, pacoteNetworkOptions, registryOf, type NetworkSettings, type RegistryConfig } from './npm-config.ts'
 import { registryTarballUrl } from './registry-tarball-url.ts'
@@ -14,6 +15,11 @@ export interface FetchOptions {
   offline?: boolean
   limits?: ReadLimits
   network?: NetworkSettings
+  /**
+   * Hand a registry tarball that is in the cache to the analysis as a cache entry (default true);
+   * false: as bytes, through pacote (which also replaces a corrupt cache entry).
+   */
+  fromCache?: boolean
 }
 
 /** The package's bytes (or where to read them), ready for analysis; or why it could not be had. */
@@ -50,9 +56,10 @@ export function safePacoteOptions(options: FetchOptions, ref: PackageRef, builtU
 }
 
 /**
- * Gets one package for analysis: registry tarballs are downloaded (or taken from the cache) and
- * verified against the lockfile integrity by pacote, and kept as compressed bytes; local
- * tarballs and directories are left where they are, to be read by the analysis.
+ * Gets one package for analysis: registry tarballs are downloaded into the cache and verified
+ * against the lockfile integrity by pacote, and left in the cache for the analysis to read (and
+ * verify again) by that integrity (cached-tarball.ts); without an integrity to find them by, they
+ * are kept as compressed bytes. Local tarballs and directories are left where they are.
  */
 export async function fetchPackage(ref: PackageRef, options: FetchOptions): Promise<FetchOutcome> {
   const limits = options.limits ?? DEFAULT_LIMITS
@@ -63,11 +70,16 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
     if (ref.source !== 'registry' && !options.allowNonRegistry) {
       return { ok: false, notFetched: true, reason: `${ref.source} dependency not fetched (${ref.resolved ?? ref.spec}); pass --allow-non-registry to scan it` }
     }
+    const cache = join(options.cacheDir, '_cacache')
+    const fromCache = ref.source === 'registry' && ref.integrity && options.fromCache !== false ? { kind: 'cached-tarball' as const, cache, integrity: ref.integrity } : undefined
+    if (fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
     const network = options.network ?? DEFAULT_NETWORK
     const download: Download = { mismatch: undefined }
     for (let attempt = 0; ; attempt++) {
       try {
         const bytes = await downloadTarball(ref, options, limits, download)
+        // A verified download has landed in the cache (make-fetch-happen ends the body once it is written).
+        if (!download.mismatch && fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
         if (!download.mismatch) return { ok: true, source: { kind: 'tarball-bytes', bytes } }
         const failure = integrityFailure(download.mismatch, ref)
         return { ok: true, source: { kind: 'tarball-bytes', bytes, fetchFailure: { ...failure, integrityMismatch: { ...failure.integrityMismatch!, retried: true } } } }

@@ -1,12 +1,14 @@
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { FetchFailure } from '../types.ts'
+import { readCachedTarball, type CachedTarball } from './cached-tarball.ts'
 import { readDirectory } from './directory-reader.ts'
 import type { ReadLimits } from './limits.ts'
 import { readTarball, type TarballContents } from './tarball-reader.ts'
 
-/** Where a package's files are read from: bytes fetched (and verified) by pacote, a local file, or disk. */
+/** Where a package's files are read from: the tarball cache, bytes fetched (and verified) by pacote, a local file, or disk. */
 export type PackageSourceData =
+  | CachedTarball
   /** `fetchFailure` is set when the bytes were had only after a download that failed verification. */
   | { kind: 'tarball-bytes'; bytes: Uint8Array; fetchFailure?: FetchFailure }
   | { kind: 'tarball-file'; path: string }
@@ -18,6 +20,8 @@ export type PackageSourceData =
 /** Reads a package's files into memory from its source; undefined when there is nothing to read. */
 export async function readPackageSource(source: PackageSourceData, limits?: ReadLimits): Promise<TarballContents | undefined> {
   switch (source.kind) {
+    case 'cached-tarball':
+      return readCachedTarball(source, limits)
     case 'tarball-bytes':
       return readTarball(Readable.from([Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength)]), limits)
     case 'tarball-file':

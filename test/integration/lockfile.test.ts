@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import cacache from 'cacache'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScanReport } from '../../src/types.ts'
 import { createSandbox, describeRun, findingsOf, packageNamed, registryUrl, scanJson, tarsier, type Sandbox } from '../helpers/cli.ts'
@@ -163,6 +164,29 @@ describe('a lockfile with resolved URLs that holds an env stealer (transitively)
     expect(offline.code, describeRun(offline)).toBe(1)
     await expectStealerCaught(offline.report)
     expectEveryLockfilePackageScanned(offline.report, lockfile)
+  })
+
+  it('a cached tarball altered on disk is never analysed: it is downloaded again, or, offline, not scanned', async () => {
+    // The runs above left every tarball in the cache; --no-result-cache makes the scan read them.
+    const integrity = lockfile.packages[`node_modules/${STEALER}`]!.integrity!
+    const alter = async () => {
+      const entry = Object.values(await cacache.ls(join(sandbox.cache, '_cacache'))).find((e) => e.integrity === integrity)!
+      const bytes = await readFile(entry.path)
+      await chmod(entry.path, 0o644)
+      await writeFile(entry.path, Buffer.concat([bytes.subarray(0, 64), Buffer.alloc(bytes.length - 64)]))
+    }
+    await alter()
+    const online = await scanJson(project, ['--no-result-cache'], { sandbox })
+    expect(online.code, describeRun(online)).toBe(1)
+    await expectStealerCaught(online.report)
+    expectEveryLockfilePackageScanned(online.report, lockfile)
+    expect(online.report.packages.flatMap((p) => findingsOf(p, 'integrity-mismatch'))).toEqual([])
+
+    await alter()
+    const offline = await scanJson(project, ['--offline', '--no-result-cache'], { sandbox })
+    expect(offline.code, describeRun(offline)).toBe(3)
+    expect(packageNamed(offline.report, STEALER)).toMatchObject({ status: 'failed', error: `${STEALER}@1.0.0 is not in the cache and the scan is offline`, findings: [] })
+    for (const name of BENIGN) expect(packageNamed(offline.report, name, '1.0.0').status).toBe('scanned')
   })
 
   it('--offline with an empty cache cannot fetch: every dependency failed, exit 3', async () => {

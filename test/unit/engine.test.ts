@@ -212,6 +212,36 @@ describe('analyzePackage', () => {
     expect(result).toEqual({ findings: [], errors: [], jsFiles: 0 })
   })
 
+  it('releases each JavaScript source once its analysis is done; findings made later keep their snippets', () => {
+    const contentsSeen: string[] = []
+    /** Reports at Package:exit what the first file's turn located (as the theft rules do with sinks.ts locate). */
+    const deferred = ruleOf('deferred', (context) => {
+      let first: { file: string; line: number; snippet: string } | undefined
+      return {
+        CallExpression(node) {
+          if (first || node.callee.type !== 'Identifier' || node.callee.name !== 'send') return
+          first = { file: context.file!.path, line: node.loc!.start.line, snippet: context.file!.text.split('\n')[node.loc!.start.line - 1]!.trim() }
+        },
+        text() {
+          contentsSeen.push(`${context.file!.path}: ${[...context.pkg.files.values()].filter((f) => f.content && f.path.endsWith('.js')).map((f) => f.path).join(',')}`)
+        },
+        'Package:exit'() {
+          if (first) context.report({ message: 'sent earlier', ...first })
+        },
+      }
+    })
+    const files = input({ 'package.json': '{"main":"b.js"}', 'a.js': 'x()\nsend(process.env)\n', 'b.js': "require('./a.js')\nmark()", 'README.md': 'read me' })
+    const result = analyzePackage(files, [deferred, markRule])
+    // Dependencies first: a.js, then b.js, which no longer has a.js's bytes around.
+    expect(contentsSeen).toEqual(['a.js: a.js,b.js', 'b.js: b.js'])
+    expect(result.findings).toEqual([
+      expect.objectContaining({ ruleId: 'mark', file: 'b.js', line: 2, snippet: 'mark()' }),
+      { ruleId: 'deferred', severity: 'low', message: 'sent earlier', file: 'a.js', line: 2, snippet: 'send(process.env)' },
+    ])
+    expect(result.jsFiles).toBe(2)
+    expect([...files.files.values()].filter((f) => f.content).map((f) => f.path)).toEqual(['package.json', 'README.md'])
+  })
+
   it('gives manifest listeners the fetch failure and anomalies', () => {
     const rule = ruleOf('pkg', (context) => ({
       manifest: () => context.report({ message: `${context.pkg.fetchFailure?.reason} ${context.pkg.anomalies.map((a) => a.kind).join(',')}` }),

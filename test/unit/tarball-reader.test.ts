@@ -32,6 +32,14 @@ describe('readTarball', () => {
     expect(contents.unpackedBytes).toBeGreaterThan(0)
   })
 
+  it('gives each kept file memory of its own, so that releasing one frees it (no slab of the shared Buffer pool)', async () => {
+    const tgz = await tgzOf([file('package/a.js', 'a()'), file('package/b.js', 'b()'), file('package/README.md', 'x'.repeat(5000))])
+    const contents = await readTarball(streamOf(tgz))
+    const buffers = [...contents.files.values()].map((f) => f.content!)
+    for (const content of buffers) expect(content.buffer.byteLength).toBe(content.length)
+    expect(new Set(buffers.map((b) => b.buffer)).size).toBe(3)
+  })
+
   it('keeps source files and manifests whole and only the head of other large files', async () => {
     const big = HEAD_BYTES + 100_000
     const binary = Buffer.alloc(big, 0x41)
