@@ -128,8 +128,10 @@ export function looksEncoded(s: string): boolean {
   return unusual >= sample.length * 0.25 || (symbols >= 2 && symbols >= sample.length * 0.08)
 }
 
-/** Whether a call has an argument that could be encoded data: an encoded-looking string or an array of 8+ numbers. */
-/** Runs on every call of every file: plain loops, no closure per call. */
+/**
+ * Whether a call has an argument that could be encoded data: an encoded-looking string or an array
+ * of 8+ numbers. Runs on every call of every file: a plain loop, no closure per call.
+ */
 function hasEncodedArgument(node: t.CallExpression | t.NewExpression): boolean {
   for (const a of node.arguments) {
     if (a.type === 'StringLiteral' && looksEncoded(a.value)) return true

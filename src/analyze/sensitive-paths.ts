@@ -187,15 +187,27 @@ export function classifyPath(raw: string): SensitiveTarget[] {
   const lower = CASED.test(text) ? text.toLowerCase() : text
   const out: SensitiveTarget[] = []
   for (const id of walletIdsIn(lower)) out.push({ kind: 'wallet', target: `${WALLET_EXTENSION_IDS.get(id)} extension` })
-  // Indexed loops: destructuring `for … of` over these tables allocated iterators on every call.
-  for (let i = 0; i < WALLET_FRAGMENTS.length; i++) if (lower.includes(WALLET_FRAGMENTS[i]![0])) out.push({ kind: 'wallet', target: WALLET_FRAGMENTS[i]![1] })
-  for (let i = 0; i < BROWSER_STORE_FILES.length; i++) if (hasSegment(text, BROWSER_STORE_FILES[i]![0])) out.push({ kind: 'browser-store', target: BROWSER_STORE_FILES[i]![1] })
-  for (let i = 0; i < BROWSER_PROFILE_FRAGMENTS.length; i++) if (lower.includes(BROWSER_PROFILE_FRAGMENTS[i]![0])) out.push({ kind: 'browser-profile', target: BROWSER_PROFILE_FRAGMENTS[i]![1] })
-  for (let i = 0; i < CREDENTIAL_FRAGMENTS.length; i++) if (hasFragmentSegment(lower, CREDENTIAL_FRAGMENTS[i]![0])) out.push({ kind: 'credential', target: CREDENTIAL_FRAGMENTS[i]![1] })
-  for (let i = 0; i < APP_SESSION_FRAGMENTS.length; i++) if (lower.includes(APP_SESSION_FRAGMENTS[i]![0])) out.push({ kind: 'browser-store', target: APP_SESSION_FRAGMENTS[i]![1] })
+  pushMatches(out, 'wallet', WALLET_FRAGMENTS, lower, contains)
+  pushMatches(out, 'browser-store', BROWSER_STORE_FILES, text, hasSegment)
+  pushMatches(out, 'browser-profile', BROWSER_PROFILE_FRAGMENTS, lower, contains)
+  pushMatches(out, 'credential', CREDENTIAL_FRAGMENTS, lower, hasFragmentSegment)
+  pushMatches(out, 'browser-store', APP_SESSION_FRAGMENTS, lower, contains)
   if (/(?:^|\/)\.env(?:\.[a-z]{1,20})?$/.test(lower)) out.push({ kind: 'credential', target: '.env file' })
   if (ASSET_EXTENSION.test(lower)) out.push({ kind: 'asset', target: 'image/font asset' })
   return out
+}
+
+const contains = (text: string, fragment: string): boolean => text.includes(fragment)
+
+/**
+ * Adds the target of each `[fragment, target]` row that `matches` the text. An indexed loop: a
+ * destructuring `for … of` over the table allocated iterators on every call of classifyPath.
+ */
+function pushMatches(out: SensitiveTarget[], kind: SensitiveTarget['kind'], table: ReadonlyArray<[string, string]>, text: string, matches: (text: string, fragment: string) => boolean): void {
+  for (let i = 0; i < table.length; i++) {
+    const row = table[i]!
+    if (matches(text, row[0])) out.push({ kind, target: row[1] })
+  }
 }
 
 /** Known wallet extension ids inside a string. */
