@@ -22,7 +22,8 @@ const UNREADABLE = 'the cached tarball could not be read'
 /** Whether the cache holds content under `integrity` (a stat, nothing read): the worker verifies what it reads. */
 export async function hasCachedTarball(cache: string, integrity: string): Promise<boolean> {
   const { default: cacache } = await import('cacache')
-  return (await cacache.get.hasContent(cache, integrity).catch(() => false)) !== false
+  // hasContent answers `false` for a missing entry and `undefined` for an error other than ENOENT (ENOTDIR, EACCES…).
+  return Boolean(await cacache.get.hasContent(cache, integrity).catch(() => false))
 }
 
 /**

@@ -74,12 +74,19 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
     const fromCache = ref.source === 'registry' && ref.integrity && options.fromCache !== false ? { kind: 'cached-tarball' as const, cache, integrity: ref.integrity } : undefined
     if (fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
     const network = options.network ?? DEFAULT_NETWORK
-    const download: Download = { mismatch: undefined }
+    // A download that will land in the cache is not kept in memory: the worker reads it from there.
+    // A cold scan has up to `concurrency` downloads in flight, and platform packages weigh 30-60 MB.
+    const download: Download = { mismatch: undefined, drain: fromCache !== undefined }
     for (let attempt = 0; ; attempt++) {
       try {
-        const bytes = await downloadTarball(ref, options, limits, download)
+        let bytes = await downloadTarball(ref, options, limits, download)
         // A verified download has landed in the cache (make-fetch-happen ends the body once it is written).
         if (!download.mismatch && fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
+        if (!bytes) {
+          // Drained, but the cache did not keep it (a cache that cannot be written): fetched again, kept.
+          download.drain = false
+          bytes = (await downloadTarball(ref, options, limits, download))!
+        }
         if (!download.mismatch) return { ok: true, source: { kind: 'tarball-bytes', bytes } }
         const failure = integrityFailure(download.mismatch, ref)
         return { ok: true, source: { kind: 'tarball-bytes', bytes, fetchFailure: { ...failure, integrityMismatch: { ...failure.integrityMismatch!, retried: true } } } }
@@ -98,6 +105,8 @@ interface Download {
   mismatch: IntegrityError | undefined
   /** The registry answered 404 at the tarball URL built from the name and version. */
   builtUrlMissing?: boolean
+  /** Read the download to its end (pacote verifies it and writes the cache) without keeping its bytes. */
+  drain: boolean
 }
 
 /**
@@ -106,7 +115,7 @@ interface Download {
  * where that URL is not found (a registry that lays tarballs out otherwise), by `name@version`,
  * the way any entry without that URL is.
  */
-async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: ReadLimits, download: Download): Promise<Uint8Array> {
+async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: ReadLimits, download: Download): Promise<Uint8Array | undefined> {
   const url = download.builtUrlMissing ? undefined : registryTarballUrl(ref, options.registryConfig)
   if (!url) return streamTarball(ref.spec, safePacoteOptions(options, ref), Boolean(ref.integrity && ref.resolved), limits, download)
   try {
@@ -124,7 +133,7 @@ async function downloadTarball(ref: PackageRef, options: FetchOptions, limits: R
  * reads the local cache (a miss or a corrupt entry there is not the registry's doing); any later
  * call is a download.
  */
-async function streamTarball(spec: string, pacoteOptions: Record<string, unknown>, readsCacheFirst: boolean, limits: ReadLimits, download: Download): Promise<Uint8Array> {
+async function streamTarball(spec: string, pacoteOptions: Record<string, unknown>, readsCacheFirst: boolean, limits: ReadLimits, download: Download): Promise<Uint8Array | undefined> {
   // pacote (and the HTTP, TUF and sigstore stack under it) is loaded on the first download, not with this module.
   const { default: pacote } = await import('pacote')
   let call = 0
@@ -133,7 +142,8 @@ async function streamTarball(spec: string, pacoteOptions: Record<string, unknown
     async (stream) => {
       const fromNetwork = call++ > 0 || !readsCacheFirst
       try {
-        return await collectBytes(stream, limits.maxCompressedBytes)
+        // After a download failed verification, the bytes that then verify are kept: they are reported with that failure.
+        return download.drain && !download.mismatch ? await drain(stream) : await collectBytes(stream, limits.maxCompressedBytes)
       } catch (error) {
         if (fromNetwork && (error as IntegrityError).code === 'EINTEGRITY') download.mismatch ??= error as IntegrityError
         throw error
@@ -166,6 +176,15 @@ function integrityFailure(e: IntegrityError, ref: PackageRef): FetchFailure {
     reason: `tarball does not match the lockfile integrity ${ref.integrity ?? ''}`.trim(),
     integrityMismatch: { expected: String(e.expected ?? ref.integrity ?? ''), ...(e.found !== undefined && { actual: String(e.found) }) },
   }
+}
+
+/** Reads a stream to its end, keeping nothing. */
+function drain(stream: Readable): Promise<undefined> {
+  return new Promise((resolvePromise, reject) => {
+    stream.on('error', reject)
+    stream.on('end', () => resolvePromise(undefined))
+    stream.resume()
+  })
 }
 
 /**

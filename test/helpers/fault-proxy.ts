@@ -18,6 +18,8 @@ export type Fault =
   | { kind: 'truncate'; afterBytes: number }
   /** A complete, well-formed response whose body is other bytes. */
   | { kind: 'replace-body'; body: Buffer }
+  /** The real response with these headers added or replaced (e.g. `cache-control: no-store`). */
+  | { kind: 'headers'; headers: Record<string, string> }
 
 export interface FaultRule {
   /** Which requests (path and query) this rule applies to. */
@@ -98,7 +100,7 @@ function forward(req: IncomingMessage, upstream: URL, done: (res: IncomingMessag
 }
 
 function respond(res: ServerResponse, upstreamRes: IncomingMessage, body: Buffer, fault: Fault | undefined): void {
-  const headers = { ...upstreamRes.headers }
+  const headers = { ...upstreamRes.headers, ...(fault?.kind === 'headers' && fault.headers) }
   delete headers['transfer-encoding']
   delete headers.connection
   if (fault?.kind === 'replace-body') {

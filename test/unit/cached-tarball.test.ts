@@ -38,6 +38,14 @@ async function overwrite(path: string, bytes: Buffer): Promise<void> {
 }
 
 describe('cached tarballs', () => {
+  it('a cache that cannot be read (its folder is a file) holds nothing', async () => {
+    const { integrity } = await put(await tgz())
+    const file = join(cache, 'not-a-folder')
+    await writeFile(file, 'x')
+    expect(await hasCachedTarball(cache, integrity)).toBe(true)
+    expect(await hasCachedTarball(file, integrity)).toBe(false)
+  })
+
   it('are found by integrity and unpacked in memory, verified against it', async () => {
     const bytes = await tgz()
     const { integrity } = await put(bytes)
