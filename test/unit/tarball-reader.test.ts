@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS, type ReadLimits } from '../../src/fetch/limits.ts'
-import { HEAD_BYTES } from '../../src/fetch/kept-content.ts'
+import { HEAD_BYTES, SOURCE_MAP_HEAD_BYTES } from '../../src/fetch/kept-content.ts'
 import { readTarball } from '../../src/fetch/tarball-reader.ts'
 import { chunked, noise, tarBuffer, type GenEntry } from '../helpers/hostile.ts'
 
@@ -64,6 +64,17 @@ describe('readTarball', () => {
     expect(bundle.content?.length).toBe(bundle.size)
     expect(contents.files.get('small.md')?.partial).toBeUndefined()
     expect(contents.unpackedBytes).toBeGreaterThan(2 * big)
+  })
+
+  it('keeps only the first bytes of a source map, and the whole of the code it maps', async () => {
+    const map = JSON.stringify({ version: 3, sources: ['a.ts'], mappings: 'AAAA;'.repeat(20_000) })
+    const code = `exports.a = 1\n//# sourceMappingURL=a.js.map\n${'//'.repeat(10_000)}`
+    const contents = await readTarball(streamOf(await tgzOf([file('package/dist/a.js.map', map), file('package/dist/a.js', code)])))
+    const kept = contents.files.get('dist/a.js.map')!
+    expect(kept.size).toBe(map.length)
+    expect(kept.partial).toBe(true)
+    expect(kept.content?.toString()).toBe(map.slice(0, SOURCE_MAP_HEAD_BYTES))
+    expect(text(contents, 'dist/a.js')).toBe(code)
   })
 
   it('keeps the paths of a tarball whose top folder is not `package/` (as npm does)', async () => {
