@@ -10,9 +10,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 // glibc gives each thread that allocates its own malloc arena and keeps freed memory in them: with
 // the analysis' worker threads, zlib and V8's helper threads, four 64 MB arenas stayed resident
-// through a large scan. Two arenas held a warm scan of bench/large-app at 0.87-0.94 GB against
-// 0.99-1.05 GB, and a cold one at 1.00 against 1.24 GB, in the same CPU time. The variable is read
-// when the process starts, so the process replaces itself once with it set (same pid and stdio).
+// through a large scan. Two arenas lowered the peak RSS of a scan of bench/large-app by about
+// 100 MB warm and 240 MB cold, in the same CPU time (BENCHMARKS.md). The variable is read when
+// the process starts, so the process replaces itself once with it set (same pid and stdio).
 // A value the user set is left alone; other C libraries ignore the variable.
 if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined && typeof process.execve === 'function') {
   try {

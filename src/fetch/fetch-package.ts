@@ -83,7 +83,7 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
         // A verified download has landed in the cache (make-fetch-happen ends the body once it is written).
         if (!download.mismatch && fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
         if (!bytes) {
-          // Drained, but the cache did not keep it (a cache that cannot be written): fetched again, kept.
+          // Drained, but the cache did not keep it (a registry that answers no-store): fetched again, kept.
           download.drain = false
           bytes = (await downloadTarball(ref, options, limits, download))!
         }
