@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import { setFlagsFromString } from 'node:v8'
 import { Piscina } from 'piscina'
 import type { ReadLimits } from '../../fetch/limits.ts'
 import type { PackageRef } from '../../types.ts'
@@ -123,6 +124,9 @@ export class AnalysisPool {
 }
 
 function startPool(threads: number, memoryMb: number): Piscina {
+  // The CLI's own thread runs with small semi-spaces (bin/tarsier.js), and V8 lets that flag
+  // override the young generation a worker is given below: unset it before any worker starts.
+  setFlagsFromString('--max-semi-space-size=0')
   return new Piscina({
     filename: WORKER_URL,
     minThreads: 0,
