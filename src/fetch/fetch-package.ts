@@ -76,7 +76,8 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
     const network = options.network ?? DEFAULT_NETWORK
     // A download that will land in the cache is not kept in memory: the worker reads it from there.
     // A cold scan has up to `concurrency` downloads in flight, and platform packages weigh 30-60 MB.
-    const download: Download = { mismatch: undefined, drain: fromCache !== undefined }
+    const registry = registryOf(ref.name, options.registryConfig)
+    const download: Download = { mismatch: undefined, drain: fromCache !== undefined && !uncachedRegistries.has(registry) }
     for (let attempt = 0; ; attempt++) {
       try {
         let bytes = await downloadTarball(ref, options, limits, download)
@@ -84,6 +85,7 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
         if (!download.mismatch && fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
         if (!bytes) {
           // Drained, but the cache did not keep it (a registry that answers no-store): fetched again, kept.
+          uncachedRegistries.add(registry)
           download.drain = false
           bytes = (await downloadTarball(ref, options, limits, download))!
         }
@@ -99,6 +101,9 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
     return describeFetchError(error, ref, options.registryConfig)
   }
 }
+
+/** Registries a download of which the cache did not keep: later downloads from them are kept in memory, not fetched twice. */
+const uncachedRegistries = new Set<string>()
 
 interface Download {
   /** The first download that failed verification, kept even when a later one matched. */

@@ -13,10 +13,13 @@ import { prepareProject, readLockfile } from '../helpers/fixtures.ts'
 
 let sandbox: Sandbox
 let ref: PackageRef
+let greeterIntegrity: string
 beforeAll(async () => {
   sandbox = await createSandbox()
   const project = await prepareProject('clean-app', sandbox.work, { registry: registryUrl(), resolved: true })
-  const entry = (await readLockfile(project)).packages['node_modules/tarsier-fixture-util']!
+  const lockfile = await readLockfile(project)
+  const entry = lockfile.packages['node_modules/tarsier-fixture-util']!
+  greeterIntegrity = lockfile.packages['node_modules/tarsier-fixture-greeter']!.integrity!
   ref = {
     name: 'tarsier-fixture-util',
     version: entry.version!,
@@ -65,6 +68,12 @@ describe('fetching a registry tarball', () => {
       expect(await manifestOf(outcome)).toMatchObject({ name: ref.name, version: ref.version })
       // Read to its end once without being kept, then once more, kept.
       expect(proxy.requests.filter((r) => r.path.endsWith('.tgz'))).toHaveLength(2)
+      // Later downloads from that registry are kept the first time.
+      const other = { ...withoutResolved(), name: 'tarsier-fixture-greeter', version: '1.0.0', spec: 'tarsier-fixture-greeter@1.0.0', integrity: greeterIntegrity }
+      const second = await fetchPackage(other, { ...optionsFor(cacheDir), registryConfig: { registry: proxy.url } })
+      expect(second.ok && second.source.kind).toBe('tarball-bytes')
+      expect(await manifestOf(second)).toMatchObject({ name: 'tarsier-fixture-greeter', version: '1.0.0' })
+      expect(proxy.requests.filter((r) => r.path.endsWith('.tgz'))).toHaveLength(3)
     } finally {
       await proxy.close()
     }
