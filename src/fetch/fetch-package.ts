@@ -75,7 +75,7 @@ export async function fetchPackage(ref: PackageRef, options: FetchOptions): Prom
     if (fromCache && (await hasCachedTarball(cache, fromCache.integrity))) return { ok: true, source: fromCache }
     const network = options.network ?? DEFAULT_NETWORK
     // A download that will land in the cache is not kept in memory: the worker reads it from there.
-    // A cold scan has up to `concurrency` downloads in flight, and platform packages weigh 30-60 MB.
+    // A cold scan has up to `concurrency` downloads in flight; in bench/large-app the largest are 32-44 MB.
     const registry = registryOf(ref.name, options.registryConfig)
     const download: Download = { mismatch: undefined, drain: fromCache !== undefined && !uncachedRegistries.has(registry) }
     for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,6 @@
 /**
  * A registry tarball that lands in the cache reaches the analysis as a cache entry, not as bytes
- * held by the main thread: a cold scan has several downloads in flight, some of them 30-60 MB.
+ * held by the main thread: a cold scan has several downloads in flight, some of them 30-40 MB.
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
