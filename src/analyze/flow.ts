@@ -256,7 +256,7 @@ export function flowOf(program: t.Program, ctx: RuleContext): FlowResult {
   let result = cache.get(program)
   if (!result) {
     try {
-      if (gate.get(program) === false) {
+      if (gate.get(program) === false && !deferredRelevant(program, ctx)) {
         result = emptyFlow(program, ctx)
         recordConstantExports(program, ctx)
       } else {
@@ -281,9 +281,18 @@ export function flowOf(program: t.Program, ctx: RuleContext): FlowResult {
  * tested alone) means "analyse".
  */
 const gate = new WeakMap<t.Program, boolean>()
+/**
+ * Calls the gate judges only at `Program:exit`, when every name of the file is bound: a method
+ * such as `exec` or `readFileSync` on a receiver not (yet) known to be a module, and callees that
+ * are neither a name nor a member (`(0, lib.f)(x)` of compiled code, IIFEs, `super()`). Nearly all
+ * are `RegExp#exec` and the like, which the analysis would classify as nothing and leave at once,
+ * after building the file's scopes and edges.
+ */
+const deferred = new WeakMap<t.Program, CallNode[]>()
+const MAX_DEFERRED = 10_000
 
 const GATE_GLOBALS = new Set(['eval', 'Function', 'fetch', 'atob', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'io', 'AsyncFunction'])
-/** Method names that matter even when the receiver is not known to be a module (bound later in the file). */
+/** Method names that matter even when the receiver is not known to be a module when walked (bound later in the file): judged again at the end. */
 const GATE_STRONG_MEMBERS = /^(?:exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|readFileSync|readdirSync|createReadStream|writeFileSync|createWriteStream|hostname|userInfo|homedir|networkInterfaces|runInThisContext|runInNewContext|runInContext|compileFunction|_compile|fromCharCode|fromCodePoint|constructor|resolve4|resolve6|resolveTxt)$/
 let GATE_FS: Set<string> | undefined
 
@@ -380,17 +389,79 @@ function gateCall(node: CallNode, ctx: RuleContext): void {
     else {
       const name = propName(callee, ctx)
       const obj = callee.object
-      if (obj.type === 'Identifier' && (obj.name === 'Buffer' || obj.name === 'String')) relevant = name === 'from' ? node.arguments.length > 1 : name === 'fromCharCode' || name === 'fromCodePoint'
+      if (obj.type === 'Identifier' && obj.name === 'Buffer') {
+        if (name === 'from' && node.arguments.length > 1) defer(program, node)
+      } else if (obj.type === 'Identifier' && obj.name === 'String') relevant = name === 'fromCharCode' || name === 'fromCodePoint'
       else if (obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) relevant = name === 'eval' || name === 'fetch' || name === 'Function'
       else if (obj.type === 'Identifier' && obj.name === 'process') relevant = name === 'cwd'
-      else if (name !== undefined && GATE_STRONG_MEMBERS.test(name)) relevant = true
-      else if (callee.computed && obj.type === 'CallExpression') relevant = true // API obfuscation
-      else if (name !== undefined && SEND_METHODS.has(name) && obj.type === 'Identifier' && !ctx.moduleOf(obj)) relevant = /^(?:req|request|socket|client|ws|conn|connection|form|api|http|https|axios)$/i.test(obj.name)
+      else if ((name !== undefined && GATE_STRONG_MEMBERS.test(name)) || (callee.computed && obj.type === 'CallExpression')) defer(program, node)
     }
   } else {
-    relevant = true // (0, eval)(x), (a || b)(x), f()(x): not worth judging here
+    defer(program, node) // (0, eval)(x), (0, lib.f)(x), (a || b)(x), f()(x), super(x), IIFEs
   }
   if (relevant) gate.set(program, true)
+}
+
+function defer(program: t.Program, call: CallNode): void {
+  let calls = deferred.get(program)
+  if (!calls) deferred.set(program, (calls = []))
+  if (calls.length < MAX_DEFERRED) calls.push(call)
+  else gate.set(program, true)
+}
+
+/**
+ * Whether a deferred call can be a source or a sink now that the file's names are bound: the cases
+ * where the analysis would classify it as one (`classifyUncached`), judged without its scopes, so
+ * a little wider (a shadowed `Buffer` still counts). Sends on a handle (`req.write(x)`) are not
+ * among them: they are events only when some other call of the file is a network source.
+ */
+function deferredRelevant(program: t.Program, ctx: RuleContext): boolean {
+  const calls = deferred.get(program)
+  if (!calls) return false
+  return calls.some((call) => deferredCallRelevant(call, ctx))
+}
+
+function deferredCallRelevant(call: CallNode, ctx: RuleContext): boolean {
+  const callee = call.callee
+  const ref = ctx.moduleOf(callee)
+  if (ref) return relevantModule(ref.module, ref.member) || summarizedImport(ref.module, ctx)
+  if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
+    const name = propName(callee, ctx)
+    const obj = callee.object
+    if (obj.type === 'Identifier' && obj.name === 'Buffer' && name === 'from') {
+      const encoding = ctx.staticString(call.arguments[1] as t.Node)
+      return encoding === 'base64' || encoding === 'hex' || encoding === 'base64url'
+    }
+    return name === '_compile' || evalMember(callee, ctx) || obfuscatedApiCall(callee, ctx)
+  }
+  // What the analysis sees through to find eval (its evalKind): parentheses, the last of a sequence.
+  let inner: t.Node = callee
+  for (let i = 0; i < 8 && (inner.type === 'ParenthesizedExpression' || inner.type === 'SequenceExpression'); i++) {
+    inner = inner.type === 'ParenthesizedExpression' ? inner.expression : inner.expressions[inner.expressions.length - 1]!
+  }
+  if (inner.type === 'Identifier') return true // (0, eval)(x), or a name that may be bound to eval
+  if (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') return evalMember(inner, ctx)
+  return false
+}
+
+/** `globalThis.eval`, `window.Function`, `Function.constructor`, `(function(){}).constructor`, `x.constructor.constructor`. */
+function evalMember(member: t.MemberExpression | t.OptionalMemberExpression, ctx: RuleContext): boolean {
+  const name = propName(member, ctx)
+  const obj = member.object
+  if ((name === 'eval' || name === 'Function') && obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) return true
+  if (name !== 'constructor') return false
+  return (obj.type === 'Identifier' && obj.name === 'Function') || isFn(obj) || ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && propName(obj, ctx) === 'constructor')
+}
+
+/** `<call with a computed argument>[<computed name>](…)`, e.g. `r(d[1])[d[2]](url, data)`: API obfuscation, taken for a request. */
+function obfuscatedApiCall(callee: t.MemberExpression | t.OptionalMemberExpression, ctx: RuleContext): boolean {
+  if (!callee.computed || callee.property.type === 'StringLiteral' || callee.property.type === 'NumericLiteral') return false
+  const obj = callee.object
+  const arg = obj.type === 'CallExpression' ? (obj.arguments[0] as t.Node | undefined) : undefined
+  if (obj.type !== 'CallExpression' || !arg || arg.type === 'StringLiteral' || arg.type === 'TemplateLiteral' || ctx.moduleOf(obj.callee)) return false
+  const name = ctx.staticString(arg)
+  const member = ctx.staticString(callee.property)
+  return name === undefined || NETWORK_MODULES.has(name) || /^(?:get|post|put|patch|request)$/i.test(member ?? '')
 }
 
 /** The labels of a string by what it names: wallet, browser, credential and asset paths, the home and temp directories, encoded payloads. */
@@ -1589,15 +1660,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       }
     }
     // API obfuscation: <call with a computed argument>[<computed name>](…), e.g. r(d[1])[d[2]](url, data)
-    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && callee.computed && callee.property.type !== 'StringLiteral' && callee.property.type !== 'NumericLiteral') {
-      const obj = callee.object
-      const arg = obj.type === 'CallExpression' ? (obj.arguments[0] as t.Node | undefined) : undefined
-      if (obj.type === 'CallExpression' && arg && arg.type !== 'StringLiteral' && arg.type !== 'TemplateLiteral' && !ctx.moduleOf(obj.callee)) {
-        const name = ctx.staticString(arg)
-        const member = ctx.staticString(callee.property)
-        if (name === undefined || NETWORK_MODULES.has(name) || /^(?:get|post|put|patch|request)$/i.test(member ?? '')) return { kind: 'network', member: '<obfuscated API call>' }
-      }
-    }
+    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && obfuscatedApiCall(callee, ctx)) return { kind: 'network', member: '<obfuscated API call>' }
     return { kind: 'other', member: '' }
   }
 
