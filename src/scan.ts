@@ -10,6 +10,7 @@ import type { AnalysisPool, Budget } from './analyze/worker/pool.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
+import { largestCachedFirst } from './fetch/cached-sizes.ts'
 import type { FetchOptions, FetchOutcome } from './fetch/fetch-package.ts'
 import type { PackageSourceData } from './fetch/package-source.ts'
 import type { ReadLimits } from './fetch/limits.ts'
@@ -128,12 +129,13 @@ async function scanWith(
     scanned[index] = result
   }
   const cached = results ? await results.getAll(refs) : []
-  const pending: number[] = []
+  const uncached: number[] = []
   refs.forEach((ref, index) => {
     const outcome = cached[index]
     if (outcome) finish(index, scannedResult(baseOf(ref), outcome))
-    else pending.push(index)
+    else uncached.push(index)
   })
+  const pending = (await largestCachedFirst(uncached.map((index) => refs[index]!), fetchOptions.cacheDir)).map((k) => uncached[k]!)
   await Promise.all(
     pending.map((index) =>
       limit(async () => {

@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TARSIER_BIN, tempDir } from '../helpers/fixtures.ts'
 
-/** Runs `tarsier --version` with a preload that prints, in each process image, its pid, MALLOC_ARENA_MAX and semi-space flag. */
+/** Runs `tarsier --version` with a preload that prints, in each process image, its pid, MALLOC_ARENA_MAX, semi-space flag and MALLOC_MMAP_THRESHOLD_. */
 async function arenasSeen(env: NodeJS.ProcessEnv): Promise<{ lines: string[]; stdout: string; status: number | null }> {
   const dir = await tempDir('cli-process')
   const preload = join(dir, 'report-arenas.mjs')
-  await writeFile(preload, "process.stderr.write(`image ${process.pid} ${process.env.MALLOC_ARENA_MAX ?? 'unset'} ${process.execArgv.filter((a) => a.startsWith('--max-semi')).join(',') || '-'}\\n`)\n")
-  const { MALLOC_ARENA_MAX: _, ...rest } = process.env
+  await writeFile(preload, "process.stderr.write(`image ${process.pid} ${process.env.MALLOC_ARENA_MAX ?? 'unset'} ${process.execArgv.filter((a) => a.startsWith('--max-semi')).join(',') || '-'} ${process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset'}\\n`)\n")
+  const { MALLOC_ARENA_MAX: _, MALLOC_MMAP_THRESHOLD_: __, ...rest } = process.env
   const run = spawnSync(process.execPath, ['--import', preload, TARSIER_BIN, '--version'], { env: { ...rest, ...env }, encoding: 'utf8' })
   return { lines: run.stderr.split('\n').filter((l) => l.startsWith('image ')), stdout: run.stdout, status: run.status }
 }
@@ -22,6 +22,7 @@ describe.runIf(process.platform === 'linux')('the CLI process on Linux', () => {
     expect(first![2]).toBe('unset')
     expect(second![2]).toBe('2')
     expect([first![3], second![3]]).toEqual(['-', '--max-semi-space-size=4'])
+    expect([first![4], second![4]]).toEqual(['unset', '131072'])
     expect(second![1]).toBe(first![1])
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
     expect(status).toBe(0)
@@ -29,7 +30,14 @@ describe.runIf(process.platform === 'linux')('the CLI process on Linux', () => {
 
   it('leaves a MALLOC_ARENA_MAX the user set alone', async () => {
     const { lines, status } = await arenasSeen({ MALLOC_ARENA_MAX: '8' })
-    expect(lines).toEqual([expect.stringMatching(/ 8 -$/)])
+    expect(lines).toEqual([expect.stringMatching(/ 8 - unset$/)])
+    expect(status).toBe(0)
+  })
+
+  it('leaves a MALLOC_MMAP_THRESHOLD_ the user set alone', async () => {
+    const { lines, status } = await arenasSeen({ MALLOC_MMAP_THRESHOLD_: '65536' })
+    expect(lines).toHaveLength(2)
+    expect(lines.map((l) => l.split(' ')[4])).toEqual(['65536', '65536'])
     expect(status).toBe(0)
   })
 })
