@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import pLimit from 'p-limit'
 import type { PackageRef } from '../types.ts'
+import { cachedTarballSize } from './cached-tarball.ts'
 
 /**
  * The order in which to scan packages: those whose tarballs are in the cache, largest first, then
@@ -12,18 +13,10 @@ import type { PackageRef } from '../types.ts'
  */
 export async function largestCachedFirst(refs: readonly PackageRef[], cacheDir: string): Promise<number[]> {
   if (refs.length === 0) return []
-  const { default: cacache } = await import('cacache')
   const path = join(cacheDir, '_cacache')
   const limit = pLimit(32)
   const sizes = await Promise.all(
-    refs.map((ref) =>
-      limit(async () => {
-        if (!ref.integrity || ref.source !== 'registry') return -1
-        // hasContent answers false for a missing entry and undefined for an unreadable cache.
-        const found = await cacache.get.hasContent(path, ref.integrity).catch(() => false)
-        return found && found !== true ? found.size : -1
-      }),
-    ),
+    refs.map((ref) => limit(async () => (ref.integrity && ref.source === 'registry' ? ((await cachedTarballSize(path, ref.integrity)) ?? -1) : -1))),
   )
   // Array.prototype.sort is stable: equal sizes (and every uncached package) keep their order.
   return refs.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]!)

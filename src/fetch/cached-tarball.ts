@@ -21,9 +21,19 @@ const UNREADABLE = 'the cached tarball could not be read'
 
 /** Whether the cache holds content under `integrity` (a stat, nothing read): the worker verifies what it reads. */
 export async function hasCachedTarball(cache: string, integrity: string): Promise<boolean> {
+  return Boolean(await cachedContent(cache, integrity))
+}
+
+/** The size of the content the cache holds under `integrity` (a stat, nothing read), or undefined. */
+export async function cachedTarballSize(cache: string, integrity: string): Promise<number | undefined> {
+  const found = await cachedContent(cache, integrity)
+  return found ? found.size : undefined
+}
+
+async function cachedContent(cache: string, integrity: string) {
   const { default: cacache } = await import('cacache')
   // hasContent answers `false` for a missing entry and `undefined` for an error other than ENOENT (ENOTDIR, EACCES…).
-  return Boolean(await cacache.get.hasContent(cache, integrity).catch(() => false))
+  return cacache.get.hasContent(cache, integrity).catch(() => false as const)
 }
 
 /**
