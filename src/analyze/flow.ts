@@ -432,7 +432,7 @@ function deferredCallRelevant(call: CallNode, ctx: RuleContext): boolean {
       const encoding = ctx.staticString(call.arguments[1] as t.Node)
       return encoding === 'base64' || encoding === 'hex' || encoding === 'base64url'
     }
-    return name === '_compile' || evalMember(callee, ctx) || obfuscatedApiCall(callee, ctx)
+    return name === '_compile' || evalMemberKind(callee, ctx) !== undefined || obfuscatedApiCall(callee, ctx)
   }
   // What the analysis sees through to find eval (its evalKind): parentheses, the last of a sequence.
   let inner: t.Node = callee
@@ -440,17 +440,18 @@ function deferredCallRelevant(call: CallNode, ctx: RuleContext): boolean {
     inner = inner.type === 'ParenthesizedExpression' ? inner.expression : inner.expressions[inner.expressions.length - 1]!
   }
   if (inner.type === 'Identifier') return true // (0, eval)(x), or a name that may be bound to eval
-  if (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') return evalMember(inner, ctx)
+  if (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression') return evalMemberKind(inner, ctx) !== undefined
   return false
 }
 
-/** `globalThis.eval`, `window.Function`, `Function.constructor`, `(function(){}).constructor`, `x.constructor.constructor`. */
-function evalMember(member: t.MemberExpression | t.OptionalMemberExpression, ctx: RuleContext): boolean {
+/** `globalThis.eval` → eval; `window.Function`, `Function.constructor`, `(function(){}).constructor`, `x.constructor.constructor` → Function. */
+function evalMemberKind(member: t.MemberExpression | t.OptionalMemberExpression, ctx: RuleContext): 'eval' | 'function' | undefined {
   const name = propName(member, ctx)
   const obj = member.object
-  if ((name === 'eval' || name === 'Function') && obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) return true
-  if (name !== 'constructor') return false
-  return (obj.type === 'Identifier' && obj.name === 'Function') || isFn(obj) || ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && propName(obj, ctx) === 'constructor')
+  if ((name === 'eval' || name === 'Function') && obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) return name === 'eval' ? 'eval' : 'function'
+  if (name !== 'constructor') return undefined
+  const ofFunction = (obj.type === 'Identifier' && obj.name === 'Function') || isFn(obj) || ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && propName(obj, ctx) === 'constructor')
+  return ofFunction ? 'function' : undefined
 }
 
 /** `<call with a computed argument>[<computed name>](…)`, e.g. `r(d[1])[d[2]](url, data)`: API obfuscation, taken for a request. */
@@ -1705,18 +1706,7 @@ function analyzeFlow(program: t.Program, ctx: RuleContext): FlowResult {
       if (c.name === 'Function' || c.name === 'AsyncFunction') return 'function'
       return undefined
     }
-    if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') {
-      const name = propName(c, ctx)
-      if (name === 'eval' && c.object.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(c.object.name)) return 'eval'
-      if (name === 'Function' && c.object.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(c.object.name)) return 'function'
-      if (name === 'constructor') {
-        // Function.constructor, (function(){}).constructor, x.constructor.constructor
-        const o = c.object
-        if (o.type === 'Identifier' && o.name === 'Function') return 'function'
-        if (isFn(o)) return 'function'
-        if ((o.type === 'MemberExpression' || o.type === 'OptionalMemberExpression') && propName(o, ctx) === 'constructor') return 'function'
-      }
-    }
+    if (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') return evalMemberKind(c, ctx)
     return undefined
   }
 
