@@ -1,13 +1,12 @@
-import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
+import pLimit from 'p-limit'
 import { treeRules } from '../rules/tree/index.ts'
 import { correlatePackages } from './analyze/correlate.ts'
 import { applyConfig } from './config/apply-config.ts'
 import { configForScan } from './config/find-config.ts'
 import { runTreeRules } from './analyze/tree-rule.ts'
 import type { AnalysisPool, Budget } from './analyze/worker/pool.ts'
-import { defaultThreadCount } from './analyze/worker/threads.ts'
 import type { AnalysisOutcome } from './analyze/worker/task.ts'
 import { verdictOf } from './analyze/verdict.ts'
 import { defaultCacheDir } from './fetch/cache-dir.ts'
@@ -19,7 +18,6 @@ import type { TarballContents } from './fetch/tarball-reader.ts'
 import { authFailureReason, loadRegistryConfig, networkSettings, pacoteNetworkOptions, registryOf, type NetworkSettings, type RegistryConfig } from './fetch/npm-config.ts'
 import { projectRootRef, resolveTarget, type ResolvedTarget } from './resolve/resolve-target.ts'
 import { isReusable, ResultCache } from './result-cache.ts'
-import { runPipeline, type Fetched } from './scan-pipeline.ts'
 import { TOOL_VERSION } from './version.ts'
 import { SEVERITIES, type Finding, type PackageRef, type PackageResult, type Rule, type ScanReport, type Severity } from './types.ts'
 
@@ -121,6 +119,7 @@ async function scanWith(
   results: ResultCache | undefined,
   early?: { ref: PackageRef; result: Promise<PackageResult> },
 ): Promise<PackageResult[]> {
+  const limit = pLimit(options.concurrency ?? 8)
   const fetchOptions = fetchOptionsOf(options, options.projectDir)
   let done = 0
   const scanned = new Array<PackageResult>(refs.length)
@@ -137,19 +136,15 @@ async function scanWith(
     else uncached.push(index)
   })
   const pending = (await largestCachedFirst(uncached.map((index) => refs[index]!), fetchOptions.cacheDir)).map((k) => uncached[k]!)
-  await runPipeline<number, FetchedPackage & { index: number }, void>(pending, {
-    fetchConcurrency: options.concurrency ?? 8,
-    analysisConcurrency: options.threads ?? defaultThreadCount(),
-    fetch: async (index) => {
-      const ref = refs[index]!
-      if (early && ref.source === early.ref.source && isDeepStrictEqual(ref, early.ref)) return { done: early.result.then((result) => finish(index, result)) }
-      const fetched = await fetchForScan(ref, fetchOptions, results)
-      return 'done' in fetched ? { done: finish(index, await fetched.done) } : { ready: { ...fetched.ready, index } }
-    },
-    weight: weightOf,
-    heldInMemory,
-    analyze: async (ready) => finish(ready.index, await analyzeFetched(ready, analysis.analyze, fetchOptions, results)),
-  })
+  await Promise.all(
+    pending.map((index) =>
+      limit(async () => {
+        const ref = refs[index]!
+        const started = early && ref.source === early.ref.source && isDeepStrictEqual(ref, early.ref) ? early.result : undefined
+        finish(index, await (started ?? scanPackage(ref, analysis.analyze, fetchOptions, results)))
+      }),
+    ),
+  )
   await results?.saveTree()
   return scanned
 }
@@ -199,43 +194,19 @@ function baseOf(ref: PackageRef): Omit<PackageResult, 'status' | 'verdict' | 'fi
 }
 
 /** fetch → analyze for one package whose result was not found in the result cache by getAll. */
-/** One package through both stages, for a scan that starts before the others are resolved. */
 async function scanPackage(ref: PackageRef, analyzer: Analyzer, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<PackageResult> {
-  const fetched = await fetchForScan(ref, fetchOptions, results)
-  return 'done' in fetched ? fetched.done : analyzeFetched(fetched.ready, analyzer, fetchOptions, results)
-}
-
-/** A package fetched and waiting for its analysis. */
-interface FetchedPackage {
-  ref: PackageRef
-  outcome: FetchOutcome
-  source: PackageSourceData
-  /** The project's own files, read here to look up their cached result, and their key in that cache. */
-  projectKey?: string
-}
-
-async function fetchForScan(ref: PackageRef, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<Fetched<FetchedPackage, PackageResult>> {
-  const { fetchPackage } = await import('./fetch/fetch-package.ts')
-  const outcome = await fetchPackage(ref, fetchOptions)
-  // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
-  const source = sourceOf(outcome)
-  const projectFiles = results && ref.source === 'root' && source.kind === 'directory' ? await readProjectFiles(ref, source, fetchOptions.limits, results) : undefined
-  if (projectFiles?.cached) return { done: scannedResult(baseOf(ref), projectFiles.cached) }
-  return { ready: { ref, outcome, source: projectFiles?.source ?? source, ...(projectFiles && { projectKey: projectFiles.key }) } }
-}
-
-function sourceOf(fetched: FetchOutcome): PackageSourceData {
-  return fetched.ok ? fetched.source : { kind: 'none', fetchFailure: fetched }
-}
-
-async function analyzeFetched(fetched: FetchedPackage, analyzer: Analyzer, fetchOptions: FetchOptions, results: ResultCache | undefined): Promise<PackageResult> {
-  const { ref, projectKey } = fetched
-  let outcome = fetched.outcome
   const base = baseOf(ref)
   const [{ fetchPackage }, { isUnreadableCachedTarball }] = await Promise.all([import('./fetch/fetch-package.ts'), import('./fetch/cached-tarball.ts')])
+  let outcome = await fetchPackage(ref, fetchOptions)
+  // Rules that judge the lockfile entry alone (source, integrity) still run when nothing was fetched.
+  const sourceOf = (fetched: FetchOutcome): PackageSourceData => (fetched.ok ? fetched.source : { kind: 'none', fetchFailure: fetched })
+  let source = sourceOf(outcome)
+  const projectFiles = results && ref.source === 'root' && source.kind === 'directory' ? await readProjectFiles(ref, source, fetchOptions.limits, results) : undefined
+  if (projectFiles?.cached) return scannedResult(base, projectFiles.cached)
+  if (projectFiles) source = projectFiles.source
   let analysis: AnalysisOutcome
   try {
-    analysis = await analyzer(ref, fetched.source, fetchOptions.limits).catch(async (error: unknown) => {
+    analysis = await analyzer(ref, source, fetchOptions.limits).catch(async (error: unknown) => {
       if (!isUnreadableCachedTarball(error)) throw error
       // The cache entry went missing or bad after it was found: fetched again through pacote,
       // which replaces a corrupt entry, as if it had not been cached.
@@ -256,39 +227,11 @@ async function analyzeFetched(fetched: FetchedPackage, analyzer: Analyzer, fetch
     }
   }
   if (isReusable(analysis)) {
-    if (projectKey !== undefined) await results?.putRoot(projectKey, analysis)
+    if (projectFiles) await results?.putRoot(projectFiles.key, analysis)
     // A verification failure belongs to this download, not to the tarball: such results are not reused.
     else if (!(outcome.source.kind === 'tarball-bytes' && outcome.source.fetchFailure)) await results?.put(ref, analysis)
   }
   return scannedResult(base, analysis)
-}
-
-/** The expected analysis work of a fetched package: the size of its tarball or of the files read. */
-async function weightOf(fetched: FetchedPackage): Promise<number> {
-  const source = fetched.source
-  switch (source.kind) {
-    case 'cached-tarball': {
-      const { cachedTarballSize } = await import('./fetch/cached-tarball.ts')
-      return (await cachedTarballSize(source.cache, source.integrity)) ?? 0
-    }
-    case 'tarball-bytes':
-      return source.bytes.byteLength
-    case 'tarball-file':
-      return (await stat(source.path).catch(() => undefined))?.size ?? 0
-    case 'read': {
-      let bytes = 0
-      for (const file of source.contents.files.values()) bytes += file.content?.byteLength ?? 0
-      return bytes
-    }
-    case 'directory':
-    case 'none':
-      return 0
-  }
-}
-
-/** Bytes downloaded or files read wait in this thread's memory; a cache entry or a path does not. */
-function heldInMemory(fetched: FetchedPackage): boolean {
-  return fetched.source.kind === 'tarball-bytes' || fetched.source.kind === 'read'
 }
 
 /** Above this many bytes read, the project's own files are left to the worker to read, and their result is not cached. */

@@ -1,9 +1,9 @@
+import { availableParallelism } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { Piscina } from 'piscina'
 import type { ReadLimits } from '../../fetch/limits.ts'
 import type { PackageRef } from '../../types.ts'
 import { createTracker, readTracker } from './file-tracker.ts'
-import { defaultThreadCount } from './threads.ts'
 import type { PackageSourceData } from '../../fetch/package-source.ts'
 import type { AnalysisOutcome, AnalysisTask } from './task.ts'
 
@@ -61,7 +61,7 @@ export class AnalysisPool {
 
   constructor(options: { threads?: number; budget?: Partial<Budget> } = {}) {
     this.#budget = { ...DEFAULT_BUDGET, ...options.budget }
-    const threads = options.threads ?? defaultThreadCount()
+    const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 8))
     this.#pool = startPool(threads, this.#budget.workerMemoryMb)
   }
 
