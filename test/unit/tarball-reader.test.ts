@@ -32,6 +32,25 @@ describe('readTarball', () => {
     expect(contents.unpackedBytes).toBeGreaterThan(0)
   })
 
+  it('reads files that span many of gunzip output chunks byte for byte, whatever the pieces the source arrives in', async () => {
+    // Sizes around and well above gunzip's 256 KB output chunks, with small files between them,
+    // so that entries start and end inside chunks; random bytes, so that they do not compress.
+    const sources = [
+      ['package/a.js', noise(3 * 256 * 1024 + 17, 1)],
+      ['package/b.js', noise(1, 2)],
+      ['package/c.js', noise(256 * 1024, 3)],
+      ['package/d.js', noise(256 * 1024 - 1, 4)],
+      ['package/e.js', noise(900_001, 5)],
+    ] as const
+    const tgz = await tgzOf(sources.map(([name, content]) => ({ name, type: 'file', content })))
+    for (const pieces of [1024, 64 * 1024, tgz.length]) {
+      const contents = await readTarball(streamOf(tgz, pieces))
+      expect(contents.anomalies).toEqual([])
+      for (const [name, content] of sources) expect(contents.files.get(name.slice('package/'.length))?.content?.equals(content)).toBe(true)
+      expect(contents.unpackedBytes).toBeGreaterThan(sources.reduce((sum, [, content]) => sum + content.length, 0))
+    }
+  })
+
   it('gives each kept file memory of its own, so that releasing one frees it (no slab of the shared Buffer pool)', async () => {
     const tgz = await tgzOf([file('package/a.js', 'a()'), file('package/b.js', 'b()'), file('package/README.md', 'x'.repeat(5000))])
     const contents = await readTarball(streamOf(tgz))
