@@ -32,7 +32,7 @@ describe('readTarball', () => {
     expect(contents.unpackedBytes).toBeGreaterThan(0)
   })
 
-  it('reads files that span many of gunzip output chunks byte for byte, whatever the pieces the source arrives in', async () => {
+  it('reads files that span many gunzip output chunks byte for byte, whatever the pieces the source arrives in', async () => {
     // Sizes around and well above gunzip's 256 KB output chunks, with small files between them,
     // so that entries start and end inside chunks; random bytes, so that they do not compress.
     const sources = [
