@@ -19,6 +19,7 @@ interface CommonFlags {
   allowNonRegistry: boolean
   offline: boolean
   concurrency: number
+  threads?: number
   fetchRetries?: number
   fetchTimeout?: number
   progress: boolean
@@ -102,6 +103,7 @@ function addScanOptions(command: Command): Command {
     .option('--allow-non-registry', 'also fetch and scan git, remote-URL and local-path dependencies', false)
     .option('--offline', 'use only the cache; never contact the registry', false)
     .option('--concurrency <n>', 'packages fetched at once', parsePositiveInt, 8)
+    .option('--threads <n>', 'worker threads that analyse packages (default: one per core, at most 8)', parsePositiveInt)
     .option('--fetch-retries <n>', 'retries of a failed registry download, with backoff (default: fetch-retries of .npmrc, else 2)', parseNonNegativeInt)
     .option('--fetch-timeout <ms>', 'a registry request idle this long fails (default: fetch-timeout of .npmrc, else 60000)', parseMilliseconds)
     .option('--all', 'show low and info findings in the table too', false)
@@ -138,6 +140,7 @@ function scanOptionsOf(flags: CommonFlags): Omit<ScanOptions, 'target'> {
     allowNonRegistry: flags.allowNonRegistry,
     offline: flags.offline,
     concurrency: flags.concurrency,
+    ...(flags.threads !== undefined && { threads: flags.threads }),
     network: { ...(flags.fetchRetries !== undefined && { retries: flags.fetchRetries }), ...(flags.fetchTimeout !== undefined && { timeoutMs: flags.fetchTimeout }) },
     resultCache: flags.resultCache,
     ...(flags.config !== false && { config: typeof flags.config === 'string' ? { explicit: flags.config } : {} }),

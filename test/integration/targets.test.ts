@@ -26,6 +26,16 @@ describe('registry spec target', () => {
     expect(await listDir(sandbox.tmp), 'the temp project of the spec is removed').toEqual([])
   })
 
+  it('--threads 1: one analysis worker finds what the default finds', async () => {
+    const findings = (report: Awaited<ReturnType<typeof scanJson>>['report']) =>
+      report.packages.map((p) => ({ name: p.name, verdict: p.verdict, findings: p.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file ?? ''}:${f.line ?? ''}`) })).sort((a, b) => a.name.localeCompare(b.name))
+    const byDefault = await scanJson('tarsier-fixture-toolkit@1.0.0', ['--no-result-cache'], { sandbox })
+    const oneWorker = await scanJson('tarsier-fixture-toolkit@1.0.0', ['--no-result-cache', '--threads', '1'], { sandbox })
+    expect(oneWorker.code, describeRun(oneWorker)).toBe(1)
+    expect(findings(oneWorker.report)).toEqual(findings(byDefault.report))
+    expect(packageNamed(oneWorker.report, STEALER).verdict).toBe('malicious')
+  })
+
   it('a bare name resolves to the latest version, a range to the highest match', async () => {
     const latest = await scanJson('tarsier-fixture-util', [], { sandbox })
     expect(latest.code, describeRun(latest)).toBe(0)
@@ -185,6 +195,7 @@ describe.concurrent('usage errors exit 2 and print no report', () => {
     ['an unknown --omit value', ['scan', '.', '--omit', 'peer']],
     ['an unknown --fail-on severity', ['scan', '.', '--fail-on', 'severe']],
     ['a bad --concurrency', ['scan', '.', '--concurrency', '0']],
+    ['a bad --threads', ['scan', '.', '--threads', 'two']],
     ['an unknown option', ['scan', '.', '--no-such-flag']],
     ['an unknown command', ['inspect', '.']],
     ['a git spec', ['scan', 'github:someone/something']],
