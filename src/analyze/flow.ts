@@ -24,6 +24,7 @@
  */
 import type * as t from '@babel/types'
 import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
+import { GLOBAL_OBJECTS } from './bindings.ts'
 import { patternIdentifiers } from './interpret.ts'
 import { walk } from './walk.ts'
 import { classifyPath, parseUrl, type UrlParts } from './sensitive-paths.ts'
@@ -392,7 +393,7 @@ function gateCall(node: CallNode, ctx: RuleContext): void {
       if (obj.type === 'Identifier' && obj.name === 'Buffer') {
         if (name === 'from' && node.arguments.length > 1) defer(program, node)
       } else if (obj.type === 'Identifier' && obj.name === 'String') relevant = name === 'fromCharCode' || name === 'fromCodePoint'
-      else if (obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) relevant = name === 'eval' || name === 'fetch' || name === 'Function'
+      else if (obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name)) relevant = name === 'eval' || name === 'fetch' || name === 'Function'
       else if (obj.type === 'Identifier' && obj.name === 'process') relevant = name === 'cwd'
       else if ((name !== undefined && GATE_STRONG_MEMBERS.test(name)) || (callee.computed && obj.type === 'CallExpression')) defer(program, node)
     }
@@ -448,7 +449,7 @@ function deferredCallRelevant(call: CallNode, ctx: RuleContext): boolean {
 function evalMemberKind(member: t.MemberExpression | t.OptionalMemberExpression, ctx: RuleContext): 'eval' | 'function' | undefined {
   const name = propName(member, ctx)
   const obj = member.object
-  if ((name === 'eval' || name === 'Function') && obj.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(obj.name)) return name === 'eval' ? 'eval' : 'function'
+  if ((name === 'eval' || name === 'Function') && obj.type === 'Identifier' && GLOBAL_OBJECTS.has(obj.name)) return name === 'eval' ? 'eval' : 'function'
   if (name !== 'constructor') return undefined
   const ofFunction = (obj.type === 'Identifier' && obj.name === 'Function') || isFn(obj) || ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && propName(obj, ctx) === 'constructor')
   return ofFunction ? 'function' : undefined

@@ -1,5 +1,6 @@
 import type * as t from '@babel/types'
 import type { ModuleRef, RuleContext, SourceFileView } from '../types.ts'
+import { GLOBAL_OBJECTS } from './bindings.ts'
 import { describeTrigger } from './project/triggers.ts'
 import { iocOf, isLocalHost, isPublicIpv4, lookalikeHostOf, oobServiceOf, type UrlParts } from './sensitive-paths.ts'
 
@@ -27,7 +28,7 @@ export function isNetworkCall(node: t.CallExpression | t.NewExpression | t.Optio
   const callee = node.callee
   if (callee.type === 'Identifier') return GLOBAL_FETCHERS.has(callee.name)
   if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && GLOBAL_FETCHERS.has(callee.property.name)) {
-    return callee.object.type === 'Identifier' && ['globalThis', 'window', 'global', 'self'].includes(callee.object.name)
+    return callee.object.type === 'Identifier' && GLOBAL_OBJECTS.has(callee.object.name)
   }
   return false
 }
